@@ -1,0 +1,16 @@
+//! zenome: short-read alignment and germline variant calling, FASTQ in, sorted BAM and VCF out.
+//!
+//! Modules, one per stage (see `../shared/design.md` for the data flow):
+//! - [`io`]: FASTA, FASTQ, SAM and BAM readers and writers, temporary-then-rename outputs.
+//! - [`index`]: the minimizer index of the reference, built in memory or memory-mapped.
+//! - [`align`]: seeding, chaining, extension jobs, pairing, MAPQ and record finishing.
+//! - [`backend`]: the `Backend` trait and its CPU kernels (oracle and fast).
+//! - [`pipeline`]: the scheduler that streams read batches through the stages in order.
+//! - [`sim`]: the genome, variant and read simulator behind `simulate` and `demo`.
+
+pub mod backend;
+pub mod error;
+pub mod index;
+pub mod io;
+
+pub use error::{Error, Result};
