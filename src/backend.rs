@@ -6,7 +6,7 @@ pub mod extend;
 
 pub use extend::{ExtendBatch, ExtendJob, ExtendResult, ExtendResults, Scoring};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A provider of the compute kernels. Implementations may reorder work inside a batch but
 /// return results indexed by the job's position in the batch, and must give identical results.
@@ -16,4 +16,18 @@ pub trait Backend: Send + Sync {
     /// Banded affine-gap local alignment with clipping penalties and traceback, one result
     /// per job (see [`ExtendJob`] for the contract).
     fn extend(&self, batch: &ExtendBatch) -> Result<ExtendResults>;
+}
+
+/// The backend for a `--device` value: `auto` and `cpu` give the CPU; `cuda[:ids]` is refused
+/// until the CUDA backend lands, with a message rather than a silent fallback.
+pub fn select(device: &str) -> Result<Box<dyn Backend>> {
+    match device {
+        "auto" | "cpu" => Ok(Box::new(cpu::CpuBackend::new(cpu::CpuKernel::Fast))),
+        d if d == "cuda" || d.starts_with("cuda:") => Err(Error::Usage(format!(
+            "--device {d}: this build of zenome has no CUDA backend yet; use --device cpu or auto"
+        ))),
+        d => Err(Error::Usage(format!(
+            "--device {d}: expected auto, cpu or cuda[:N,...]"
+        ))),
+    }
 }

@@ -8,9 +8,13 @@
 //! - [`pipeline`]: the scheduler that streams read batches through the stages in order.
 //! - [`sim`]: the genome, variant and read simulator behind `simulate` and `demo`.
 
+pub mod align;
 pub mod backend;
+pub mod cli;
 pub mod error;
 pub mod index;
 pub mod io;
+pub mod pipeline;
+pub mod sim;
 
 pub use error::{Error, Result};

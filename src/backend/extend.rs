@@ -19,7 +19,14 @@ pub struct Scoring {
 
 impl Default for Scoring {
     fn default() -> Self {
-        Scoring { match_score: 1, mismatch: 4, gap_open: 6, gap_extend: 1, clip: 5, n_penalty: 1 }
+        Scoring {
+            match_score: 1,
+            mismatch: 4,
+            gap_open: 6,
+            gap_extend: 1,
+            clip: 5,
+            n_penalty: 1,
+        }
     }
 }
 
@@ -62,7 +69,10 @@ pub struct ExtendBatch {
 
 impl ExtendBatch {
     pub fn new(scoring: Scoring) -> Self {
-        ExtendBatch { scoring, ..Default::default() }
+        ExtendBatch {
+            scoring,
+            ..Default::default()
+        }
     }
 
     /// Adds a job; returns its index in the batch.

@@ -13,11 +13,15 @@ const CHUNK: usize = 1 << 20;
 /// Builds the index of `contigs`.
 pub fn build(contigs: &[Contig], params: IndexParams) -> Result<Index> {
     if !(11..=31).contains(&params.k) || params.k % 2 == 0 || !(1..=64).contains(&params.w) {
-        return Err(Error::Usage(format!("unsupported index parameters {params:?}")));
+        return Err(Error::Usage(format!(
+            "unsupported index parameters {params:?}"
+        )));
     }
     let total: u64 = contigs.iter().map(|c| c.seq.len() as u64).sum();
     if total >= (1u64 << 32) {
-        return Err(Error::Usage("references over 4 Gbp are not supported yet".into()));
+        return Err(Error::Usage(
+            "references over 4 Gbp are not supported yet".into(),
+        ));
     }
     let mut entries = collect_minimizers(contigs, params);
     entries.par_sort_unstable();
@@ -42,7 +46,14 @@ fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)
             let lo = start.saturating_sub(margin);
             let hi = (end + margin).min(c.seq.len());
             let (mut scratch, mut mins) = (Vec::new(), Vec::<Minimizer>::new());
-            minimizers_in(&c.seq[lo..hi], k, w, start - lo..end - lo, &mut scratch, &mut mins);
+            minimizers_in(
+                &c.seq[lo..hi],
+                k,
+                w,
+                start - lo..end - lo,
+                &mut scratch,
+                &mut mins,
+            );
             mins.iter()
                 .map(|m| {
                     let pos = offset + lo as u64 + u64::from(m.pos);

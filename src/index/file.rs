@@ -80,7 +80,16 @@ impl Sections {
         let keys = next(h.n_keys as usize * 8);
         let starts = next((h.n_keys as usize + 1) * 4);
         let positions = next(h.n_pos as usize * 8);
-        Sections { contigs, names, seq, buckets, keys, starts, positions, total: at }
+        Sections {
+            contigs,
+            names,
+            seq,
+            buckets,
+            keys,
+            starts,
+            positions,
+            total: at,
+        }
     }
 }
 
@@ -148,7 +157,11 @@ impl Index {
         if verify && xxhash_rust::xxh3::xxh3_64(&bytes[hsize..]) != header.checksum {
             return Err(bad("checksum mismatch (corrupt file)"));
         }
-        Ok(Index { storage, header, sections })
+        Ok(Index {
+            storage,
+            header,
+            sections,
+        })
     }
 
     fn bytes(&self) -> &[u8] {
@@ -173,7 +186,10 @@ impl Index {
     }
 
     pub fn params(&self) -> IndexParams {
-        IndexParams { k: self.header.k, w: self.header.w }
+        IndexParams {
+            k: self.header.k,
+            w: self.header.w,
+        }
     }
 
     /// The contig table.

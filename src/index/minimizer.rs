@@ -89,7 +89,11 @@ pub fn minimizers_in(
         if m != last && scratch[m].0 != INVALID {
             last = m;
             if keep.contains(&m) {
-                out.push(Minimizer { hash: scratch[m].0, pos: m as u32, rev: scratch[m].1 });
+                out.push(Minimizer {
+                    hash: scratch[m].0,
+                    pos: m as u32,
+                    rev: scratch[m].1,
+                });
             }
         }
     }
@@ -119,7 +123,10 @@ mod tests {
     }
 
     fn revcomp(s: &[u8]) -> Vec<u8> {
-        s.iter().rev().map(|&c| if c > 3 { c } else { 3 - c }).collect()
+        s.iter()
+            .rev()
+            .map(|&c| if c > 3 { c } else { 3 - c })
+            .collect()
     }
 
     #[test]
@@ -159,12 +166,23 @@ mod tests {
             let lo = start.saturating_sub(margin);
             let hi = (end + margin).min(3000);
             let before = parts.len();
-            minimizers_in(&s[lo..hi], 19, 10, start - lo..end - lo, &mut scratch, &mut parts);
+            minimizers_in(
+                &s[lo..hi],
+                19,
+                10,
+                start - lo..end - lo,
+                &mut scratch,
+                &mut parts,
+            );
             for m in &mut parts[before..] {
                 m.pos += lo as u32;
             }
         }
         assert_eq!(whole, parts);
-        assert!(whole.iter().all(|m| !(982..1010).contains(&(m.pos as usize))));
+        assert!(
+            whole
+                .iter()
+                .all(|m| !(982..1010).contains(&(m.pos as usize)))
+        );
     }
 }

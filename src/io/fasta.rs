@@ -76,7 +76,10 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
                 .unwrap_or_default();
             let name = String::from_utf8_lossy(name).into_owned();
             if name.is_empty() {
-                return Err(Error::input(path, format!("line {line_no}: empty contig name")));
+                return Err(Error::input(
+                    path,
+                    format!("line {line_no}: empty contig name"),
+                ));
             }
             if !names.insert(name.clone()) {
                 return Err(Error::input(
@@ -84,7 +87,11 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
                     format!("line {line_no}: duplicate contig name '{name}'"),
                 ));
             }
-            contigs.push(Contig { name, seq: Vec::new(), m5: [0; 16] });
+            contigs.push(Contig {
+                name,
+                seq: Vec::new(),
+                m5: [0; 16],
+            });
         } else if !text.is_empty() {
             let Some(contig) = contigs.last_mut() else {
                 return Err(Error::input(
@@ -137,7 +144,10 @@ mod tests {
     use super::*;
 
     fn parse_str(s: &str) -> Result<Vec<Contig>> {
-        parse(Box::new(std::io::Cursor::new(s.as_bytes().to_vec())), Path::new("t.fa"))
+        parse(
+            Box::new(std::io::Cursor::new(s.as_bytes().to_vec())),
+            Path::new("t.fa"),
+        )
     }
 
     #[test]

@@ -36,7 +36,12 @@ impl FastqReader {
 
     /// Wraps an already opened reader; `path` is used in messages.
     pub fn new(inner: Box<dyn BufRead + Send>, path: &Path) -> Self {
-        FastqReader { inner, path: path.to_path_buf(), line_no: 0, lines: Default::default() }
+        FastqReader {
+            inner,
+            path: path.to_path_buf(),
+            line_no: 0,
+            lines: Default::default(),
+        }
     }
 
     /// The file this reader reads.
@@ -103,15 +108,24 @@ impl FastqReader {
             return Err(self.err(start, msg));
         }
         if seq.len() > MAX_READ_LEN {
-            let msg = format!("read '{shown}': {} bases is longer than the supported maximum of {MAX_READ_LEN}", seq.len());
+            let msg = format!(
+                "read '{shown}': {} bases is longer than the supported maximum of {MAX_READ_LEN}",
+                seq.len()
+            );
             return Err(self.err(start, msg));
         }
         if let Some(b) = seq.iter().find(|b| !b.is_ascii_alphabetic() && **b != b'.') {
-            let msg = format!("read '{shown}': invalid base '{}'", char::from(*b).escape_default());
+            let msg = format!(
+                "read '{shown}': invalid base '{}'",
+                char::from(*b).escape_default()
+            );
             return Err(self.err(start + 1, msg));
         }
         if let Some(q) = qual.iter().find(|&&q| !(b'!'..=b'~').contains(&q)) {
-            let msg = format!("read '{shown}': invalid quality character '{}'", char::from(*q).escape_default());
+            let msg = format!(
+                "read '{shown}': invalid quality character '{}'",
+                char::from(*q).escape_default()
+            );
             return Err(self.err(start + 3, msg));
         }
         read.name.clear();
@@ -126,7 +140,10 @@ impl FastqReader {
 
 /// The read name up to the first white space, without a `/1` or `/2` suffix.
 pub fn short_name(header: &[u8]) -> &[u8] {
-    let end = header.iter().position(|b| b.is_ascii_whitespace()).unwrap_or(header.len());
+    let end = header
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(header.len());
     let name = &header[..end];
     match name {
         [rest @ .., b'/', b'1' | b'2'] => rest,
@@ -143,7 +160,10 @@ mod tests {
     use super::*;
 
     fn reader(s: &str) -> FastqReader {
-        FastqReader::new(Box::new(std::io::Cursor::new(s.as_bytes().to_vec())), Path::new("r.fq"))
+        FastqReader::new(
+            Box::new(std::io::Cursor::new(s.as_bytes().to_vec())),
+            Path::new("r.fq"),
+        )
     }
 
     #[test]
@@ -162,13 +182,28 @@ mod tests {
     #[test]
     fn names_line_and_read_in_errors() {
         let mut read = Read::default();
-        let e = reader("@a\nACG\n+\nII\n").next_into(&mut read).unwrap_err().to_string();
-        assert!(e.contains("r.fq: line 1: read 'a': sequence has 3 bases but quality has 2"), "{e}");
-        let e = reader("@a\nACG\nIII\n@b\n").next_into(&mut read).unwrap_err().to_string();
+        let e = reader("@a\nACG\n+\nII\n")
+            .next_into(&mut read)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("r.fq: line 1: read 'a': sequence has 3 bases but quality has 2"),
+            "{e}"
+        );
+        let e = reader("@a\nACG\nIII\n@b\n")
+            .next_into(&mut read)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3: read 'a': missing '+' line"), "{e}");
-        let e = reader("@a\nACG\n").next_into(&mut read).unwrap_err().to_string();
+        let e = reader("@a\nACG\n")
+            .next_into(&mut read)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("truncated"), "{e}");
-        let e = reader("a\nACG\n+\nIII\n").next_into(&mut read).unwrap_err().to_string();
+        let e = reader("a\nACG\n+\nIII\n")
+            .next_into(&mut read)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("expected a FASTQ header"), "{e}");
     }
 }

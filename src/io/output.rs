@@ -16,7 +16,11 @@ impl TempPath {
     pub fn new(final_path: &Path) -> TempPath {
         let mut name = final_path.as_os_str().to_owned();
         name.push(format!(".tmp.{}", std::process::id()));
-        TempPath { tmp: name.into(), final_path: final_path.to_path_buf(), committed: false }
+        TempPath {
+            tmp: name.into(),
+            final_path: final_path.to_path_buf(),
+            committed: false,
+        }
     }
 
     /// Where to write.

@@ -30,9 +30,23 @@ pub fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligned {
         let row = &mut tb[(i as usize - 1) * width..i as usize * width];
         for k in k_first..k_end {
             let j = (i + lo + k as i64) as usize;
-            let (up_h, up_f) = if i == 1 || k + 1 >= width { (NEG, NEG) } else { (prev_h[k + 1], prev_f[k + 1]) };
-            let (left_h, left_e) = if k == 0 { (NEG, NEG) } else { (cur_h[k - 1], cur_e[k - 1]) };
-            let nb = Neighbours { diag_h: if i == 1 { 0 } else { prev_h[k] }, up_h, up_f, left_h, left_e };
+            let (up_h, up_f) = if i == 1 || k + 1 >= width {
+                (NEG, NEG)
+            } else {
+                (prev_h[k + 1], prev_f[k + 1])
+            };
+            let (left_h, left_e) = if k == 0 {
+                (NEG, NEG)
+            } else {
+                (cur_h[k - 1], cur_e[k - 1])
+            };
+            let nb = Neighbours {
+                diag_h: if i == 1 { 0 } else { prev_h[k] },
+                up_h,
+                up_f,
+                left_h,
+                left_e,
+            };
             let (hh, ee, ff, b) = update(s, nb, s.substitution(qi, t[j - 1]), fresh);
             (cur_h[k], cur_e[k], cur_f[k], row[k]) = (hh, ee, ff, b);
             best.offer(hh, i as usize, j, m as usize, s.clip);
@@ -82,15 +96,32 @@ mod tests {
         for case in 0..400 {
             let tlen = (rng(&mut seed) % 300) as usize;
             let t: Vec<u8> = (0..tlen).map(|_| (rng(&mut seed) % 4) as u8).collect();
-            let start = if tlen > 0 { (rng(&mut seed) as usize) % tlen } else { 0 };
+            let start = if tlen > 0 {
+                (rng(&mut seed) as usize) % tlen
+            } else {
+                0
+            };
             let end = (start + (rng(&mut seed) % 200) as usize).min(tlen);
             let q = mutate(&t[start..end], &mut seed);
             let lo = start as i32 - (rng(&mut seed) % 30) as i32;
             let hi = start as i32 + (rng(&mut seed) % 30) as i32;
             let a = oracle::align(&s, &q, &t, lo, hi);
             let b = align(&s, &q, &t, lo, hi);
-            let key = |x: &Aligned| (x.score, x.query_start, x.query_end, x.target_start, x.target_end, x.cigar.clone());
-            assert_eq!(key(&a), key(&b), "case {case}: q={q:?} t={t:?} band {lo}..={hi}");
+            let key = |x: &Aligned| {
+                (
+                    x.score,
+                    x.query_start,
+                    x.query_end,
+                    x.target_start,
+                    x.target_end,
+                    x.cigar.clone(),
+                )
+            };
+            assert_eq!(
+                key(&a),
+                key(&b),
+                "case {case}: q={q:?} t={t:?} band {lo}..={hi}"
+            );
         }
     }
 
@@ -109,12 +140,19 @@ mod tests {
         for (q, lo, hi) in cases {
             let a = oracle::align(&s, &q, &t, lo, hi);
             let b = align(&s, &q, &t, lo, hi);
-            assert_eq!((a.score, a.cigar.clone()), (b.score, b.cigar.clone()), "q={q:?}");
+            assert_eq!(
+                (a.score, a.cigar.clone()),
+                (b.score, b.cigar.clone()),
+                "q={q:?}"
+            );
         }
         let exact = align(&s, &t, &t, 0, 0);
         assert_eq!((exact.score, exact.cigar), (8, vec![8 << 4]));
         let inner = align(&s, &t[2..6], &t, -50, 50);
-        assert_eq!((inner.score, inner.target_start, inner.cigar), (4, 2, vec![4 << 4]));
+        assert_eq!(
+            (inner.score, inner.target_start, inner.cigar),
+            (4, 2, vec![4 << 4])
+        );
     }
 
     #[test]

@@ -31,7 +31,11 @@ pub struct Neighbours {
 pub fn update(s: &Scoring, n: Neighbours, sub: i32, fresh: i32) -> (i32, i32, i32, u8) {
     let open = s.gap_open + s.gap_extend;
     let (e_ext, e_open) = (n.left_e - s.gap_extend, n.left_h - open);
-    let (e, mut tb) = if e_ext > e_open { (e_ext, E_EXTENDED) } else { (e_open, 0) };
+    let (e, mut tb) = if e_ext > e_open {
+        (e_ext, E_EXTENDED)
+    } else {
+        (e_open, 0)
+    };
     let (f_ext, f_open) = (n.up_f - s.gap_extend, n.up_h - open);
     let f = if f_ext > f_open {
         tb |= F_EXTENDED;
@@ -39,7 +43,11 @@ pub fn update(s: &Scoring, n: Neighbours, sub: i32, fresh: i32) -> (i32, i32, i3
     } else {
         f_open
     };
-    let (mut h, mut from) = if fresh > n.diag_h { (fresh + sub, FROM_START) } else { (n.diag_h + sub, FROM_DIAG) };
+    let (mut h, mut from) = if fresh > n.diag_h {
+        (fresh + sub, FROM_START)
+    } else {
+        (n.diag_h + sub, FROM_DIAG)
+    };
     if e > h {
         h = e;
         from = FROM_E;
@@ -61,7 +69,11 @@ pub struct Best {
 
 impl Best {
     pub fn new() -> Self {
-        Best { score: i32::MIN, i: 0, j: 0 }
+        Best {
+            score: i32::MIN,
+            i: 0,
+            j: 0,
+        }
     }
 
     #[inline(always)]
@@ -114,12 +126,20 @@ pub fn traceback(best: Best, tb: impl Fn(usize, usize) -> u8) -> (usize, usize, 
             },
             State::E => {
                 push(2);
-                state = if b & E_EXTENDED != 0 { State::E } else { State::H };
+                state = if b & E_EXTENDED != 0 {
+                    State::E
+                } else {
+                    State::H
+                };
                 j -= 1;
             }
             State::F => {
                 push(1);
-                state = if b & F_EXTENDED != 0 { State::F } else { State::H };
+                state = if b & F_EXTENDED != 0 {
+                    State::F
+                } else {
+                    State::H
+                };
                 i -= 1;
             }
         }

@@ -1,0 +1,359 @@
+//! Short-read alignment, batch at a time: seed, chain, extend (through `Backend::extend`),
+//! rescue mates, pair, score MAPQ and finish records.
+
+pub mod alignment;
+pub mod chain;
+pub mod extend;
+pub mod insert;
+pub mod mapq;
+pub mod pair;
+pub mod record;
+pub mod seed;
+
+use rayon::prelude::*;
+
+use crate::backend::{Backend, ExtendBatch, Scoring};
+use crate::error::Result;
+use crate::index::Index;
+use crate::index::file::ContigInfo;
+use crate::io::fastq::Read;
+use crate::io::fragments::Fragment;
+use crate::io::sam_record::SamRecord;
+use alignment::Alignment;
+use chain::Candidate;
+use insert::InsertStats;
+use pair::{PairChoice, PairParams, ReadHits};
+use record::{DupEnds, Finisher, Placed, revcomp};
+use seed::{Hit, SeedScratch};
+
+/// Alignment options (bwa-mem's defaults where bwa has the same knob).
+#[derive(Debug, Clone)]
+pub struct AlignOpts {
+    pub scoring: Scoring,
+    /// Minimizers with more reference occurrences are skipped.
+    pub max_occ: usize,
+    /// Alignments scoring less are not reported (bwa's -T).
+    pub min_score: i32,
+    /// Most candidates extended per read.
+    pub max_extend: usize,
+    /// Score given up to keep two mates unpaired (bwa's -U).
+    pub unpaired_penalty: i32,
+    /// The read group ID put in every record's RG tag.
+    pub read_group: Option<Vec<u8>>,
+}
+
+impl Default for AlignOpts {
+    fn default() -> Self {
+        AlignOpts {
+            scoring: Scoring::default(),
+            max_occ: 500,
+            min_score: 30,
+            max_extend: 8,
+            unpaired_penalty: 17,
+            read_group: None,
+        }
+    }
+}
+
+/// The aligner: an index, a backend and options.
+pub struct Aligner<'a> {
+    pub index: &'a Index,
+    pub contigs: Vec<ContigInfo>,
+    pub backend: &'a dyn Backend,
+    pub opts: AlignOpts,
+}
+
+/// Records of one batch, in fragment order, with what duplicate marking needs.
+pub struct BatchOutput {
+    pub records: Vec<Vec<SamRecord>>,
+    pub dups: Vec<DupEnds>,
+}
+
+/// A read's seeds turned into finished ungapped alignments and candidates for the DP.
+struct Prep {
+    rc: Vec<u8>,
+    found: Vec<Alignment>,
+    dp: Vec<Candidate>,
+    extra_ties: u32,
+}
+
+impl<'a> Aligner<'a> {
+    pub fn new(index: &'a Index, backend: &'a dyn Backend, opts: AlignOpts) -> Self {
+        Aligner {
+            index,
+            contigs: index.contigs(),
+            backend,
+            opts,
+        }
+    }
+
+    fn seed_floor(&self) -> i32 {
+        self.index.params().k as i32 * self.opts.scoring.match_score
+    }
+
+    /// The reads of a batch in order: first mate, then second, fragment after fragment.
+    pub fn reads_of(frags: &[Fragment]) -> Vec<&Read> {
+        frags
+            .iter()
+            .flat_map(|f| std::iter::once(&f.r1).chain(f.r2.as_ref()))
+            .collect()
+    }
+
+    /// Aligns every read on its own (no pairing): candidate alignments, best first.
+    pub fn map_reads(&self, reads: &[&Read]) -> Result<Vec<ReadHits>> {
+        let preps: Vec<Prep> = reads
+            .par_iter()
+            .with_min_len(16)
+            .map_init(
+                || (SeedScratch::default(), Vec::new()),
+                |(sc, hits), r| self.prepare(r, sc, hits),
+            )
+            .collect();
+        let reference = self.index.seq();
+        let mut batch = ExtendBatch::new(self.opts.scoring);
+        let mut owners = Vec::new();
+        for (ri, p) in preps.iter().enumerate() {
+            for c in &p.dp {
+                let q = if c.rev { &p.rc } else { &reads[ri].seq };
+                if let Some(w) = extend::push_job(&mut batch, q, reference, &self.contigs, c) {
+                    owners.push((ri, w));
+                }
+            }
+        }
+        let res = self.backend.extend(&batch)?;
+        let mut out: Vec<ReadHits> = preps
+            .into_iter()
+            .map(|p| ReadHits {
+                alns: p.found,
+                extra_ties: p.extra_ties,
+            })
+            .collect();
+        for ((ri, w), r) in owners.iter().zip(&res.results) {
+            if let Some(a) = extend::from_result(w, r, &res) {
+                out[*ri].alns.push(a);
+            }
+        }
+        out.par_iter_mut()
+            .for_each(|h| h.normalise(self.opts.min_score));
+        Ok(out)
+    }
+
+    fn prepare(&self, read: &Read, sc: &mut SeedScratch, hits: &mut Vec<Hit>) -> Prep {
+        let rc = revcomp(&read.seq);
+        let mut prep = Prep {
+            rc,
+            found: Vec::new(),
+            dp: Vec::new(),
+            extra_ties: 0,
+        };
+        seed::collect_hits(self.index, &read.seq, self.opts.max_occ, sc, hits);
+        let cands = chain::chain(hits, self.index.params().k);
+        let Some(top) = cands.first().copied() else {
+            return prep;
+        };
+        let mut selected = 0;
+        for c in &cands {
+            let strong = c.cover * 10 >= top.cover * 4;
+            let other_part =
+                c.qhi.min(top.qhi).saturating_sub(c.qlo.max(top.qlo)) * 2 < c.qhi - c.qlo;
+            if selected < self.opts.max_extend
+                && (strong || (other_part && c.cover >= 2 * self.index.params().k))
+            {
+                selected += 1;
+                let q = if c.rev { &prep.rc } else { &read.seq };
+                match extend::ungapped(&self.opts.scoring, q, self.index.seq(), &self.contigs, c) {
+                    Some(a) => prep.found.push(a),
+                    None => prep.dp.push(*c),
+                }
+            } else if c.cover * 10 >= top.cover * 9 {
+                prep.extra_ties += 1;
+            }
+        }
+        prep
+    }
+
+    /// Insert sizes of pairs whose mates both map uniquely, facing each other on one contig.
+    pub fn insert_sizes(&self, frags: &[Fragment], hits: &[ReadHits]) -> Vec<i64> {
+        let mut sizes = Vec::new();
+        let mut at = 0;
+        for f in frags {
+            if let Some(r2) = &f.r2 {
+                let (a, b) = (&hits[at], &hits[at + 1]);
+                let unique = |h: &ReadHits, len: usize| {
+                    !h.alns.is_empty() && h.mapq_se(0, len as u32, self.seed_floor()).0 >= 20
+                };
+                if unique(a, f.r1.seq.len()) && unique(b, r2.seq.len()) {
+                    if let Some(s) = insert::fr_insert(&a.alns[0], &b.alns[0]) {
+                        sizes.push(s);
+                    }
+                }
+                at += 2;
+            } else {
+                at += 1;
+            }
+        }
+        sizes
+    }
+
+    /// Rescues mates, pairs, and finishes the records of a batch.
+    pub fn finish_batch(
+        &self,
+        frags: &[Fragment],
+        mut hits: Vec<ReadHits>,
+        stats: &InsertStats,
+    ) -> Result<BatchOutput> {
+        let starts: Vec<usize> = frags
+            .iter()
+            .scan(0, |at, f| {
+                let s = *at;
+                *at += 1 + usize::from(f.r2.is_some());
+                Some(s)
+            })
+            .collect();
+        self.rescue(frags, &starts, &mut hits, stats)?;
+        let finisher = Finisher {
+            contigs: &self.contigs,
+            reference: self.index.seq(),
+            read_group: self.opts.read_group.as_deref(),
+        };
+        let done: Vec<(Vec<SamRecord>, DupEnds)> = frags
+            .par_iter()
+            .zip(starts.par_iter())
+            .with_min_len(16)
+            .map(|(f, &s)| self.finish_fragment(f, &hits[s..], stats, &finisher))
+            .collect();
+        let (records, dups) = done.into_iter().unzip();
+        Ok(BatchOutput { records, dups })
+    }
+
+    fn rescue(
+        &self,
+        frags: &[Fragment],
+        starts: &[usize],
+        hits: &mut [ReadHits],
+        stats: &InsertStats,
+    ) -> Result<()> {
+        let reference = self.index.seq();
+        let mut batch = ExtendBatch::new(self.opts.scoring);
+        let mut owners = Vec::new();
+        for (f, &s) in frags.iter().zip(starts) {
+            let Some(r2) = &f.r2 else { continue };
+            for (me, other, read) in [(s, s + 1, &f.r1), (s + 1, s, r2)] {
+                let Some(anchor) = hits[other].alns.first() else {
+                    continue;
+                };
+                if anchor.score < 2 * self.opts.min_score
+                    || pair::has_proper_mate(anchor, &hits[me], stats)
+                {
+                    continue;
+                }
+                let (lo, hi, rev) = pair::rescue_window(anchor, stats);
+                let q = if rev {
+                    revcomp(&read.seq)
+                } else {
+                    read.seq.clone()
+                };
+                let info = &self.contigs[anchor.contig as usize];
+                if let Some(w) = extend::push_window_job(
+                    &mut batch,
+                    &q,
+                    reference,
+                    info,
+                    anchor.contig,
+                    (lo, hi),
+                    rev,
+                ) {
+                    owners.push((me, w));
+                }
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let res = self.backend.extend(&batch)?;
+        for ((ri, w), r) in owners.iter().zip(&res.results) {
+            if let Some(a) = extend::from_result(w, r, &res) {
+                hits[*ri].alns.push(a);
+                hits[*ri].normalise(self.opts.min_score);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_fragment(
+        &self,
+        f: &Fragment,
+        hits: &[ReadHits],
+        stats: &InsertStats,
+        fin: &Finisher,
+    ) -> (Vec<SamRecord>, DupEnds) {
+        let floor = self.seed_floor();
+        let choice = match &f.r2 {
+            Some(r2) => {
+                let params = PairParams {
+                    stats,
+                    unpaired_penalty: self.opts.unpaired_penalty,
+                    seed_floor: floor,
+                    lens: [f.r1.seq.len() as u32, r2.seq.len() as u32],
+                };
+                pair::choose(&hits[0], &hits[1], &params)
+            }
+            None => {
+                let first = (!hits[0].alns.is_empty()).then_some(0);
+                let q = first.map_or(0, |i| hits[0].mapq_se(i, f.r1.seq.len() as u32, floor).0);
+                PairChoice {
+                    first,
+                    second: None,
+                    mapq: [q, 0],
+                    proper: false,
+                }
+            }
+        };
+        let p1 = self.placed(&f.r1, &hits[0], choice.first, choice.mapq[0]);
+        let p2 =
+            f.r2.as_ref()
+                .map(|r2| self.placed(r2, &hits[1], choice.second, choice.mapq[1]));
+        let mates = [Some(&p1), p2.as_ref()];
+        let mut out = Vec::with_capacity(2);
+        fin.records(mates, choice.proper, &mut out);
+        (out, record::dup_ends(mates))
+    }
+
+    fn placed<'r>(
+        &self,
+        read: &'r Read,
+        hits: &'r ReadHits,
+        chosen: Option<usize>,
+        mapq: u8,
+    ) -> Placed<'r> {
+        let len = read.seq.len() as u32;
+        let Some(i) = chosen else {
+            return Placed {
+                read,
+                aln: None,
+                mapq: 0,
+                sub: 0,
+                supplementary: None,
+            };
+        };
+        let a = &hits.alns[i];
+        let sub = hits.mapq_se(i, len, self.seed_floor()).1;
+        let supplementary = hits
+            .alns
+            .iter()
+            .enumerate()
+            .find(|(j, b)| {
+                *j != i
+                    && b.qend - b.qstart >= 30
+                    && a.query_overlap(b, len) * 10 <= (b.qend - b.qstart) * 3
+            })
+            .map(|(j, b)| (b, hits.mapq_se(j, len, self.seed_floor()).0.min(mapq)));
+        Placed {
+            read,
+            aln: Some(a),
+            mapq,
+            sub,
+            supplementary,
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Finishing: turning chosen alignments into SAM records with clips, mate fields and tags
+//! (NM, MD, AS, XS, MC, SA, RG), plus the 5' ends duplicate marking needs.
+
+use std::io::Write;
+
+use super::alignment::Alignment;
+use crate::index::file::ContigInfo;
+use crate::io::fastq::Read;
+use crate::io::sam_record::{SamRecord, flag};
+
+/// What duplicate marking needs of a fragment: its mapped 5' ends and a quality score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DupEnds {
+    /// (contig, unclipped 5' position, reverse) of each mapped primary read.
+    pub ends: [Option<(u32, i64, bool)>; 2],
+    /// Whether the fragment is a pair (two reads), mapped or not.
+    pub paired: bool,
+    /// Sum of base qualities of at least 15, over both reads (Picard's choice of the best copy).
+    pub score: u32,
+}
+
+/// One read's chosen placement for output.
+pub struct Placed<'a> {
+    pub read: &'a Read,
+    pub aln: Option<&'a Alignment>,
+    pub mapq: u8,
+    /// Best competing score (XS), 0 for none.
+    pub sub: i32,
+    pub supplementary: Option<(&'a Alignment, u8)>,
+}
+
+/// Shared context for finishing records.
+pub struct Finisher<'a> {
+    pub contigs: &'a [ContigInfo],
+    pub reference: &'a [u8],
+    pub read_group: Option<&'a [u8]>,
+}
+
+impl Finisher<'_> {
+    /// Records for a fragment of one or two reads (`mates[1]` absent for single-end).
+    pub fn records(&self, mates: [Option<&Placed>; 2], proper: bool, out: &mut Vec<SamRecord>) {
+        let paired = mates[1].is_some();
+        for m in 0..2 {
+            let Some(me) = mates[m] else { continue };
+            let mate = mates[1 - m];
+            let mut f = 0u16;
+            if paired {
+                f |= flag::PAIRED | if m == 0 { flag::FIRST } else { flag::LAST };
+                if proper && me.aln.is_some() && mate.is_some_and(|x| x.aln.is_some()) {
+                    f |= flag::PROPER;
+                }
+            }
+            let mut primary = self.primary(me, mate, f);
+            if let Some((sup, q)) = me.supplementary {
+                let mut rec = self.mapped(me.read, sup, q, me.sub, f | flag::SUPPLEMENTARY);
+                self.set_mate(&mut rec, mate);
+                add_sa(&mut rec, self, me.aln, me.mapq);
+                add_sa(&mut primary, self, Some(sup), q);
+                out.push(self.finish_tags(primary));
+                out.push(self.finish_tags(rec));
+            } else {
+                out.push(self.finish_tags(primary));
+            }
+        }
+    }
+
+    fn primary(&self, me: &Placed, mate: Option<&Placed>, f: u16) -> SamRecord {
+        let mut rec = match me.aln {
+            Some(a) => self.mapped(me.read, a, me.mapq, me.sub, f),
+            None => unmapped(me.read, f),
+        };
+        self.set_mate(&mut rec, mate);
+        if me.aln.is_none() {
+            if let Some(ma) = mate.and_then(|x| x.aln) {
+                rec.tid = ma.contig as i32;
+                rec.pos = ma.pos;
+            }
+        }
+        rec
+    }
+
+    fn finish_tags(&self, mut rec: SamRecord) -> SamRecord {
+        if let Some(rg) = self.read_group {
+            rec.push_str(b"RG", rg);
+        }
+        rec
+    }
+
+    fn set_mate(&self, rec: &mut SamRecord, mate: Option<&Placed>) {
+        let Some(mate) = mate else { return };
+        match mate.aln {
+            Some(ma) => {
+                rec.mate_tid = ma.contig as i32;
+                rec.mate_pos = ma.pos;
+                if ma.rev {
+                    rec.flag |= flag::MATE_REVERSE;
+                }
+                rec.push_str(
+                    b"MC",
+                    &cigar_text(&full_cigar(ma, mate.read.seq.len() as u32)),
+                );
+                if rec.flag & flag::UNMAPPED == 0
+                    && rec.flag & flag::SUPPLEMENTARY == 0
+                    && rec.tid == rec.mate_tid
+                {
+                    rec.tlen = template_length(rec.pos, rec.end(), ma.pos, ma.end);
+                }
+            }
+            None => {
+                rec.flag |= flag::MATE_UNMAPPED;
+                if rec.flag & flag::UNMAPPED == 0 {
+                    rec.mate_tid = rec.tid;
+                    rec.mate_pos = rec.pos;
+                }
+            }
+        }
+    }
+
+    fn mapped(&self, read: &Read, a: &Alignment, mapq: u8, sub: i32, f: u16) -> SamRecord {
+        let len = read.seq.len() as u32;
+        let (seq, qual) = oriented(read, a.rev);
+        let start = (self.contigs[a.contig as usize].offset as i64 + a.pos) as usize;
+        let (nm, md) = nm_md(
+            &seq[a.qstart as usize..a.qend as usize],
+            &self.reference[start..],
+            &a.cigar,
+        );
+        let mut rec = SamRecord {
+            name: read.name.clone(),
+            flag: f | if a.rev { flag::REVERSE } else { 0 },
+            tid: a.contig as i32,
+            pos: a.pos,
+            mapq,
+            cigar: full_cigar(a, len),
+            mate_tid: -1,
+            mate_pos: -1,
+            tlen: 0,
+            seq,
+            qual,
+            aux: Vec::new(),
+        };
+        rec.push_int(b"NM", nm as i32);
+        rec.push_str(b"MD", &md);
+        rec.push_int(b"AS", a.score);
+        rec.push_int(b"XS", sub);
+        rec
+    }
+}
+
+fn unmapped(read: &Read, f: u16) -> SamRecord {
+    SamRecord {
+        name: read.name.clone(),
+        flag: f | flag::UNMAPPED,
+        tid: -1,
+        pos: -1,
+        mapq: 0,
+        cigar: Vec::new(),
+        mate_tid: -1,
+        mate_pos: -1,
+        tlen: 0,
+        seq: read.seq.clone(),
+        qual: read.qual.clone(),
+        aux: Vec::new(),
+    }
+}
+
+fn add_sa(rec: &mut SamRecord, f: &Finisher, other: Option<&Alignment>, mapq: u8) {
+    let Some(o) = other else { return };
+    let len = rec.seq.len() as u32;
+    let mut sa = Vec::new();
+    let _ = write!(
+        sa,
+        "{},{},{},",
+        f.contigs[o.contig as usize].name,
+        o.pos + 1,
+        if o.rev { '-' } else { '+' }
+    );
+    sa.extend_from_slice(&cigar_text(&full_cigar(o, len)));
+    let nm = {
+        let rec_rev = rec.flag & flag::REVERSE != 0;
+        let seq = if rec_rev == o.rev {
+            rec.seq.clone()
+        } else {
+            revcomp(&rec.seq)
+        };
+        let start = (f.contigs[o.contig as usize].offset as i64 + o.pos) as usize;
+        nm_md(
+            &seq[o.qstart as usize..o.qend as usize],
+            &f.reference[start..],
+            &o.cigar,
+        )
+        .0
+    };
+    let _ = write!(sa, ",{mapq},{nm};");
+    rec.push_str(b"SA", &sa);
+}
+
+/// Sequence and qualities on the aligned strand.
+pub fn oriented(read: &Read, rev: bool) -> (Vec<u8>, Vec<u8>) {
+    if rev {
+        (
+            revcomp(&read.seq),
+            read.qual.iter().rev().copied().collect(),
+        )
+    } else {
+        (read.seq.clone(), read.qual.clone())
+    }
+}
+
+/// Reverse complement of base codes (N stays N).
+pub fn revcomp(seq: &[u8]) -> Vec<u8> {
+    seq.iter()
+        .rev()
+        .map(|&c| if c > 3 { c } else { 3 - c })
+        .collect()
+}
+
+/// The alignment's CIGAR with soft clips for the unaligned query ends.
+pub fn full_cigar(a: &Alignment, len: u32) -> Vec<u32> {
+    let mut c = Vec::with_capacity(a.cigar.len() + 2);
+    if a.qstart > 0 {
+        c.push((a.qstart << 4) | 4);
+    }
+    c.extend_from_slice(&a.cigar);
+    if a.qend < len {
+        c.push(((len - a.qend) << 4) | 4);
+    }
+    c
+}
+
+/// CIGAR as SAM text.
+pub fn cigar_text(cigar: &[u32]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for op in cigar {
+        let _ = write!(
+            out,
+            "{}{}",
+            op >> 4,
+            char::from(b"MIDNSHP=X"[(op & 0xf) as usize])
+        );
+    }
+    out
+}
+
+/// SAM's observed template length: from the leftmost to the rightmost mapped base, positive
+/// for the leftmost read.
+fn template_length(pos: i64, end: i64, mate_pos: i64, mate_end: i64) -> i64 {
+    let span = end.max(mate_end) - pos.min(mate_pos);
+    if pos < mate_pos || (pos == mate_pos && end <= mate_end) {
+        span
+    } else {
+        -span
+    }
+}
+
+/// NM (edit distance) and MD (mismatching reference bases) of an aligned query (M/I/D CIGAR)
+/// against the reference starting at `t[0]`.
+pub fn nm_md(q: &[u8], t: &[u8], cigar: &[u32]) -> (u32, Vec<u8>) {
+    use crate::io::fasta::decode_base;
+    let (mut nm, mut md, mut run) = (0u32, Vec::new(), 0u32);
+    let (mut qi, mut ti) = (0usize, 0usize);
+    for &op in cigar {
+        let len = (op >> 4) as usize;
+        match op & 0xf {
+            0 => {
+                for _ in 0..len {
+                    let (a, b) = (q[qi], t[ti]);
+                    if a == b && a < 4 {
+                        run += 1;
+                    } else {
+                        nm += 1;
+                        let _ = write!(md, "{run}");
+                        md.push(decode_base(b));
+                        run = 0;
+                    }
+                    qi += 1;
+                    ti += 1;
+                }
+            }
+            1 => {
+                nm += len as u32;
+                qi += len;
+            }
+            _ => {
+                nm += len as u32;
+                let _ = write!(md, "{run}^");
+                md.extend(t[ti..ti + len].iter().map(|&b| decode_base(b)));
+                run = 0;
+                ti += len;
+            }
+        }
+    }
+    let _ = write!(md, "{run}");
+    (nm, md)
+}
+
+/// Duplicate-marking ends of a fragment from its chosen placements.
+pub fn dup_ends(mates: [Option<&Placed>; 2]) -> DupEnds {
+    let mut ends = [None, None];
+    let mut score = 0u32;
+    for (m, p) in mates.iter().enumerate() {
+        let Some(p) = p else { continue };
+        score += p
+            .read
+            .qual
+            .iter()
+            .filter(|&&q| q >= 15)
+            .map(|&q| u32::from(q))
+            .sum::<u32>();
+        if let Some(a) = p.aln {
+            ends[m] = Some((
+                a.contig,
+                a.unclipped_five_prime(p.read.seq.len() as u32),
+                a.rev,
+            ));
+        }
+    }
+    DupEnds {
+        ends,
+        paired: mates[1].is_some(),
+        score,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_and_nm_count_mismatches_and_gaps() {
+        // query ACGTAC vs ref ACCTAGGC with CIGAR 5M2D1M: one mismatch, two deleted.
+        let (nm, md) = nm_md(
+            &[0, 1, 2, 3, 0, 1],
+            &[0, 1, 1, 3, 0, 2, 2, 1],
+            &[5 << 4, (2 << 4) | 2, 1 << 4],
+        );
+        assert_eq!(nm, 3);
+        assert_eq!(String::from_utf8(md).unwrap(), "2C2^GG1");
+    }
+
+    #[test]
+    fn template_length_sign() {
+        assert_eq!(template_length(100, 250, 300, 450), 350);
+        assert_eq!(template_length(300, 450, 100, 250), -350);
+    }
+}

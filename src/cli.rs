@@ -1,0 +1,63 @@
+//! The command line: one file per subcommand, each translating flags into the library's
+//! options and calling it. Nothing here computes.
+
+pub mod align;
+pub mod demo;
+pub mod index;
+pub mod placement;
+pub mod simulate;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+
+/// zenome: short-read alignment and germline variant calling.
+#[derive(Debug, Parser)]
+#[command(name = "zenome", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the reference index (REF.zmi beside the reference).
+    Index(index::Args),
+    /// Align reads: FASTQ in, coordinate-sorted BAM (or SAM) out.
+    Align(align::Args),
+    /// Simulate a reference, a truth set and paired reads.
+    Simulate(simulate::Args),
+    /// Simulate, index, align and summarise: a first run in one command.
+    Demo(demo::Args),
+    /// Score the placements of simulated reads in a BAM (JSON on standard output).
+    #[command(hide = true)]
+    Placement(placement::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Index(a) => index::run(a),
+        Command::Align(a) => align::run(a),
+        Command::Simulate(a) => simulate::run(a),
+        Command::Demo(a) => demo::run(a),
+        Command::Placement(a) => placement::run(a),
+    }
+}
+
+/// Sets the size of the worker pool (0: all cores).
+pub fn set_threads(threads: usize) {
+    let n = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
+}
+
+/// The whole command line, for @PG CL and VCF headers.
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}

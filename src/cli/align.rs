@@ -1,0 +1,111 @@
+//! `zenome align REF R1.fq[.gz] [R2.fq[.gz]] -o OUT.bam [-R RG] [-t N] [--device ...]`
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::align::AlignOpts;
+use crate::backend;
+use crate::error::{Error, Result};
+use crate::io::bam::parse_read_group;
+use crate::pipeline::align_run::{self, AlignConfig};
+use crate::pipeline::sink::SinkOpts;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Reference FASTA; its index REF.zmi is used when present.
+    pub reference: PathBuf,
+    /// FASTQ file(s): one for single-end reads, two for pairs (plain, gzip or bgzip).
+    #[arg(required = true, num_args = 1..=2)]
+    pub reads: Vec<PathBuf>,
+    /// Output: X.bam (sorted, indexed, duplicates marked), X.sam, or - for SAM on stdout.
+    #[arg(short = 'o', long)]
+    pub output: PathBuf,
+    /// Read group header line, e.g. '@RG\tID:x\tSM:y' (bwa's -R).
+    #[arg(short = 'R', long = "read-group")]
+    pub read_group: Option<String>,
+    /// Worker threads (0: all cores).
+    #[arg(short = 't', long, default_value_t = 0)]
+    pub threads: usize,
+    /// auto, cpu, or cuda[:0,1].
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// Keep input order (BAM output without sorting or duplicate marking).
+    #[arg(long)]
+    pub unsorted: bool,
+    /// Do not mark duplicates.
+    #[arg(long)]
+    pub no_markdup: bool,
+    /// Minimum alignment score to report (bwa's -T).
+    #[arg(short = 'T', long, default_value_t = 30)]
+    pub min_score: i32,
+    /// Fragments per batch (does not change the output).
+    #[arg(long, default_value_t = 20_000, hide = true)]
+    pub batch_size: usize,
+    /// Memory for sorting before spilling to temporary files, in MiB.
+    #[arg(long, default_value_t = 1024)]
+    pub sort_mem: usize,
+    /// Write stage times, throughput and device use as JSON.
+    #[arg(long)]
+    pub metrics: Option<PathBuf>,
+    /// No progress or informational messages.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let started = Instant::now();
+    super::set_threads(a.threads);
+    let threads = rayon::current_num_threads();
+    let backend = backend::select(&a.device)?;
+    if !a.quiet {
+        eprintln!("zenome: aligning on {} ({threads} threads)", backend.name());
+    }
+    let (rg_line, rg_id) = match &a.read_group {
+        Some(rg) => {
+            let (line, id) = parse_read_group(rg)?;
+            (Some(line), Some(id.into_bytes()))
+        }
+        None => (None, None),
+    };
+    if a.reads.len() == 2 && a.reads[0] == a.reads[1] {
+        return Err(Error::Usage(format!(
+            "the two FASTQ files are the same file ({})",
+            a.reads[0].display()
+        )));
+    }
+    let cfg = AlignConfig {
+        reference: a.reference,
+        reads: a.reads,
+        output: a.output,
+        batch_size: a.batch_size,
+        align: AlignOpts {
+            min_score: a.min_score,
+            read_group: rg_id,
+            ..AlignOpts::default()
+        },
+        sink: SinkOpts {
+            sorted: !a.unsorted,
+            markdup: !a.no_markdup,
+            threads,
+            sort_mem: a.sort_mem << 20,
+            read_group_line: rg_line,
+            command_line: super::command_line(),
+        },
+    };
+    let m = align_run::run(&cfg, backend.as_ref(), a.quiet)?;
+    let secs = started.elapsed().as_secs_f64();
+    if !a.quiet {
+        let reads = m.get("reads");
+        eprintln!(
+            "zenome: {reads} reads, {} mapped, {} properly paired, {} duplicate fragments, {secs:.1} s ({:.0} reads/s)",
+            m.get("mapped"),
+            m.get("properly_paired"),
+            m.get("duplicate_fragments"),
+            reads as f64 / secs.max(1e-9)
+        );
+    }
+    if let Some(p) = &a.metrics {
+        m.write(p, secs)?;
+    }
+    Ok(())
+}

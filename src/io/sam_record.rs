@@ -1,0 +1,219 @@
+//! One alignment record, encoded either as BAM (SAM specification section 4.2) or as a SAM
+//! text line (section 1.4). Auxiliary fields are kept in BAM's binary form.
+
+use crate::io::fasta::decode_base;
+
+/// SAM flags (section 1.4.2).
+pub mod flag {
+    pub const PAIRED: u16 = 0x1;
+    pub const PROPER: u16 = 0x2;
+    pub const UNMAPPED: u16 = 0x4;
+    pub const MATE_UNMAPPED: u16 = 0x8;
+    pub const REVERSE: u16 = 0x10;
+    pub const MATE_REVERSE: u16 = 0x20;
+    pub const FIRST: u16 = 0x40;
+    pub const LAST: u16 = 0x80;
+    pub const DUPLICATE: u16 = 0x400;
+    pub const SUPPLEMENTARY: u16 = 0x800;
+}
+
+/// Offset of the flag field inside an encoded BAM record, counted from its block_size field.
+pub const BAM_FLAG_OFFSET: usize = 18;
+
+/// An alignment record. Positions are 0-based; -1 means none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SamRecord {
+    pub name: Vec<u8>,
+    pub flag: u16,
+    pub tid: i32,
+    pub pos: i64,
+    pub mapq: u8,
+    /// BAM-encoded CIGAR operations (length << 4 | op).
+    pub cigar: Vec<u32>,
+    pub mate_tid: i32,
+    pub mate_pos: i64,
+    pub tlen: i64,
+    /// Base codes (0-4).
+    pub seq: Vec<u8>,
+    /// Phred qualities.
+    pub qual: Vec<u8>,
+    /// Auxiliary fields in BAM encoding.
+    pub aux: Vec<u8>,
+}
+
+impl SamRecord {
+    /// Appends an integer tag (type `i`).
+    pub fn push_int(&mut self, tag: &[u8; 2], v: i32) {
+        self.aux.extend_from_slice(tag);
+        self.aux.push(b'i');
+        self.aux.extend_from_slice(&v.to_le_bytes());
+    }
+
+    /// Appends a string tag (type `Z`).
+    pub fn push_str(&mut self, tag: &[u8; 2], v: &[u8]) {
+        self.aux.extend_from_slice(tag);
+        self.aux.push(b'Z');
+        self.aux.extend_from_slice(v);
+        self.aux.push(0);
+    }
+
+    /// End position (exclusive) on the reference.
+    pub fn end(&self) -> i64 {
+        self.pos + crate::align::alignment::reference_span(&self.cigar).max(1)
+    }
+
+    /// Appends the BAM encoding, block_size included.
+    pub fn encode_bam(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&self.tid.to_le_bytes());
+        out.extend_from_slice(&(self.pos as i32).to_le_bytes());
+        out.push((self.name.len() + 1) as u8);
+        out.push(self.mapq);
+        let bin = if self.flag & flag::UNMAPPED != 0 {
+            reg2bin(self.pos, self.pos + 1)
+        } else {
+            reg2bin(self.pos, self.end())
+        };
+        out.extend_from_slice(&bin.to_le_bytes());
+        out.extend_from_slice(&(self.cigar.len() as u16).to_le_bytes());
+        out.extend_from_slice(&self.flag.to_le_bytes());
+        out.extend_from_slice(&(self.seq.len() as u32).to_le_bytes());
+        out.extend_from_slice(&self.mate_tid.to_le_bytes());
+        out.extend_from_slice(&(self.mate_pos as i32).to_le_bytes());
+        out.extend_from_slice(&(self.tlen as i32).to_le_bytes());
+        out.extend_from_slice(&self.name);
+        out.push(0);
+        for op in &self.cigar {
+            out.extend_from_slice(&op.to_le_bytes());
+        }
+        const NIBBLE: [u8; 5] = [1, 2, 4, 8, 15];
+        for pair in self.seq.chunks(2) {
+            let hi = NIBBLE[usize::from(pair[0].min(4))] << 4;
+            let lo = pair.get(1).map_or(0, |&c| NIBBLE[usize::from(c.min(4))]);
+            out.push(hi | lo);
+        }
+        out.extend_from_slice(&self.qual);
+        out.extend_from_slice(&self.aux);
+        let size = (out.len() - start - 4) as u32;
+        out[start..start + 4].copy_from_slice(&size.to_le_bytes());
+    }
+
+    /// Appends the SAM text line (with newline); `names` are the reference names.
+    pub fn encode_sam(&self, names: &[String], out: &mut Vec<u8>) {
+        use std::io::Write;
+        let rname = |tid: i32| {
+            if tid < 0 {
+                "*"
+            } else {
+                names[tid as usize].as_str()
+            }
+        };
+        out.extend_from_slice(&self.name);
+        let rnext = if self.mate_tid < 0 {
+            "*"
+        } else if self.mate_tid == self.tid {
+            "="
+        } else {
+            rname(self.mate_tid)
+        };
+        let _ = write!(
+            out,
+            "\t{}\t{}\t{}\t{}\t",
+            self.flag,
+            rname(self.tid),
+            self.pos + 1,
+            self.mapq
+        );
+        if self.cigar.is_empty() {
+            out.push(b'*');
+        }
+        for op in &self.cigar {
+            let _ = write!(
+                out,
+                "{}{}",
+                op >> 4,
+                char::from(b"MIDNSHP=X"[(op & 0xf) as usize])
+            );
+        }
+        let _ = write!(out, "\t{rnext}\t{}\t{}\t", self.mate_pos + 1, self.tlen);
+        out.extend(self.seq.iter().map(|&c| decode_base(c)));
+        out.push(b'\t');
+        out.extend(self.qual.iter().map(|&q| q + 33));
+        write_aux_text(&self.aux, out);
+        out.push(b'\n');
+    }
+}
+
+fn write_aux_text(mut aux: &[u8], out: &mut Vec<u8>) {
+    use std::io::Write;
+    while aux.len() >= 3 {
+        let (tag, ty) = (&aux[..2], aux[2]);
+        out.push(b'\t');
+        out.extend_from_slice(tag);
+        match ty {
+            b'i' => {
+                let v = i32::from_le_bytes([aux[3], aux[4], aux[5], aux[6]]);
+                let _ = write!(out, ":i:{v}");
+                aux = &aux[7..];
+            }
+            _ => {
+                let end = aux[3..]
+                    .iter()
+                    .position(|&b| b == 0)
+                    .map_or(aux.len(), |p| p + 3);
+                out.extend_from_slice(b":Z:");
+                out.extend_from_slice(&aux[3..end]);
+                aux = &aux[(end + 1).min(aux.len())..];
+            }
+        }
+    }
+}
+
+/// The BAI bin of the 0-based half-open range [beg, end) (SAM specification section 5.3).
+pub fn reg2bin(beg: i64, end: i64) -> u16 {
+    let end = end - 1;
+    for (shift, offset) in [(14, 4681), (17, 585), (20, 73), (23, 9), (26, 1)] {
+        if beg >> shift == end >> shift {
+            return (offset + (beg >> shift)) as u16;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_follow_the_specification() {
+        assert_eq!(reg2bin(0, 1), 4681);
+        assert_eq!(reg2bin(-1, 0), 4680);
+        assert_eq!(reg2bin(16383, 16385), 585);
+    }
+
+    #[test]
+    fn sam_line_has_eleven_fields_and_tags() {
+        let mut r = SamRecord {
+            name: b"r1".to_vec(),
+            tid: 0,
+            pos: 9,
+            mapq: 60,
+            cigar: vec![(3 << 4) | 4, 5 << 4],
+            mate_tid: 0,
+            mate_pos: 99,
+            tlen: 150,
+            seq: vec![0, 1, 2, 3, 4, 0, 0, 0],
+            qual: vec![30; 8],
+            ..Default::default()
+        };
+        r.push_int(b"NM", 1);
+        r.push_str(b"MD", b"2A2");
+        let mut out = Vec::new();
+        r.encode_sam(&["chr1".to_string()], &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "r1\t0\tchr1\t10\t60\t3S5M\t=\t100\t150\tACGTNAAA\t????????\tNM:i:1\tMD:Z:2A2\n"
+        );
+    }
+}

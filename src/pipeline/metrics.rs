@@ -1,0 +1,76 @@
+//! Stage timings and counts, printed as a summary and written as JSON on `--metrics`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+
+/// Named stage durations and counters of one command.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    pub command: String,
+    pub device: String,
+    pub stages: Vec<(String, f64)>,
+    pub counts: Vec<(String, u64)>,
+}
+
+impl Metrics {
+    pub fn new(command: &str, device: &str) -> Self {
+        Metrics {
+            command: command.into(),
+            device: device.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds the time since `since` to stage `name`.
+    pub fn time(&mut self, name: &str, since: Instant) {
+        let secs = since.elapsed().as_secs_f64();
+        match self.stages.iter_mut().find(|s| s.0 == name) {
+            Some(s) => s.1 += secs,
+            None => self.stages.push((name.into(), secs)),
+        }
+    }
+
+    pub fn count(&mut self, name: &str, n: u64) {
+        match self.counts.iter_mut().find(|s| s.0 == name) {
+            Some(s) => s.1 += n,
+            None => self.counts.push((name.into(), n)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> u64 {
+        self.counts.iter().find(|c| c.0 == name).map_or(0, |c| c.1)
+    }
+
+    /// The metrics as a JSON object.
+    pub fn to_json(&self, total_seconds: f64) -> String {
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(n, s)| format!("\"{n}\": {s:.3}"))
+            .collect();
+        let counts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(n, c)| format!("\"{n}\": {c}"))
+            .collect();
+        let reads = self.get("reads") as f64;
+        format!(
+            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"counts\": {{{}}}}}\n",
+            self.command,
+            self.device,
+            if total_seconds > 0.0 {
+                reads / total_seconds
+            } else {
+                0.0
+            },
+            stages.join(", "),
+            counts.join(", ")
+        )
+    }
+
+    pub fn write(&self, path: &Path, total_seconds: f64) -> Result<()> {
+        std::fs::write(path, self.to_json(total_seconds)).map_err(|e| Error::io(path, e))
+    }
+}

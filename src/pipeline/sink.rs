@@ -1,0 +1,163 @@
+//! Where finished records go: an unsorted SAM or BAM stream, or the coordinate sorter with
+//! duplicate marking and a BAI at the end.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::markdup;
+use crate::align::record::DupEnds;
+use crate::error::Result;
+use crate::index::file::ContigInfo;
+use crate::io::bam::{BamWriter, SamWriter, SortOrder, header_text};
+use crate::io::sam_record::{BAM_FLAG_OFFSET, SamRecord, flag};
+use crate::io::sort::{Sorter, sort_key};
+
+/// Output options.
+#[derive(Debug, Clone)]
+pub struct SinkOpts {
+    pub sorted: bool,
+    pub markdup: bool,
+    pub threads: usize,
+    pub sort_mem: usize,
+    pub read_group_line: Option<String>,
+    pub command_line: String,
+}
+
+/// An output in progress.
+pub enum Sink {
+    Sam(SamWriter),
+    Bam(BamWriter),
+    Sorted {
+        sorter: Sorter,
+        dups: Vec<DupEnds>,
+        writer: BamWriter,
+        markdup: bool,
+    },
+}
+
+/// Records of a fragment are ordered by fragment index, then by their place in the fragment.
+fn order(fragment: u64, j: usize) -> u64 {
+    (fragment << 3) | j as u64
+}
+
+impl Sink {
+    /// Opens the output named by `path`: `-` or `*.sam` for SAM, otherwise BAM.
+    pub fn create(path: &Path, contigs: &[ContigInfo], o: &SinkOpts) -> Result<Sink> {
+        let is_sam = path == Path::new("-") || path.extension().is_some_and(|e| e == "sam");
+        let sorted = o.sorted && !is_sam;
+        let order = if sorted {
+            SortOrder::Coordinate
+        } else {
+            SortOrder::Unsorted
+        };
+        let header = header_text(
+            contigs,
+            order,
+            o.read_group_line.as_deref(),
+            &o.command_line,
+        );
+        if is_sam {
+            return Ok(Sink::Sam(SamWriter::create(path, &header, contigs)?));
+        }
+        let writer = BamWriter::create(path, &header, contigs, o.threads)?;
+        if !sorted {
+            return Ok(Sink::Bam(writer));
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let sorter = Sorter::new(o.sort_mem, dir)?;
+        Ok(Sink::Sorted {
+            sorter,
+            dups: Vec::new(),
+            writer,
+            markdup: o.markdup,
+        })
+    }
+
+    /// Takes one batch: records per fragment (fragment indices from `first`) and dup ends.
+    pub fn push(
+        &mut self,
+        first: u64,
+        records: &[Vec<SamRecord>],
+        dups: Vec<DupEnds>,
+    ) -> Result<()> {
+        match self {
+            Sink::Sam(w) => {
+                let names = w.names().to_vec();
+                let text: Vec<Vec<u8>> = records
+                    .par_iter()
+                    .map(|recs| {
+                        let mut out = Vec::new();
+                        recs.iter().for_each(|r| r.encode_sam(&names, &mut out));
+                        out
+                    })
+                    .collect();
+                text.iter().try_for_each(|t| w.write_raw(t))
+            }
+            Sink::Bam(w) => {
+                let mut out = Vec::new();
+                records
+                    .iter()
+                    .flatten()
+                    .for_each(|r| r.encode_bam(&mut out));
+                w.write(&out)
+            }
+            Sink::Sorted {
+                sorter, dups: all, ..
+            } => {
+                all.extend(dups);
+                let mut buf = Vec::new();
+                for (i, recs) in records.iter().enumerate() {
+                    for (j, r) in recs.iter().enumerate() {
+                        buf.clear();
+                        r.encode_bam(&mut buf);
+                        sorter.push(sort_key(r.tid, r.pos, order(first + i as u64, j)), &buf)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Completes the output; returns the number of fragments marked duplicate.
+    pub fn finish(self) -> Result<u64> {
+        match self {
+            Sink::Sam(w) => w.finish().map(|_| 0),
+            Sink::Bam(w) => w.finish(false).map(|_| 0),
+            Sink::Sorted {
+                sorter,
+                dups,
+                mut writer,
+                markdup,
+            } => {
+                let dup = if markdup {
+                    markdup::duplicates(&dups)
+                } else {
+                    vec![false; dups.len()]
+                };
+                let mut rec = Vec::new();
+                sorter.finish(|key, bytes| {
+                    let fragment = (key.1 >> 3) as usize;
+                    if dup.get(fragment).copied().unwrap_or(false) {
+                        rec.clear();
+                        rec.extend_from_slice(bytes);
+                        let f =
+                            u16::from_le_bytes([rec[BAM_FLAG_OFFSET], rec[BAM_FLAG_OFFSET + 1]]);
+                        if f & flag::UNMAPPED == 0 {
+                            rec[BAM_FLAG_OFFSET..BAM_FLAG_OFFSET + 2]
+                                .copy_from_slice(&(f | flag::DUPLICATE).to_le_bytes());
+                        }
+                        writer.write(&rec)
+                    } else {
+                        writer.write(bytes)
+                    }
+                })?;
+                writer.finish(true)?;
+                Ok(dup.iter().filter(|&&d| d).count() as u64)
+            }
+        }
+    }
+}
