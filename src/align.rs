@@ -182,10 +182,11 @@ impl<'a> Aligner<'a> {
                 let unique = |h: &ReadHits, len: usize| {
                     !h.alns.is_empty() && h.mapq_se(0, len as u32, self.seed_floor()).0 >= 20
                 };
-                if unique(a, f.r1.seq.len()) && unique(b, r2.seq.len()) {
-                    if let Some(s) = insert::fr_insert(&a.alns[0], &b.alns[0]) {
-                        sizes.push(s);
-                    }
+                if unique(a, f.r1.seq.len())
+                    && unique(b, r2.seq.len())
+                    && let Some(s) = insert::fr_insert(&a.alns[0], &b.alns[0])
+                {
+                    sizes.push(s);
                 }
                 at += 2;
             } else {

@@ -70,11 +70,11 @@ impl Finisher<'_> {
             None => unmapped(me.read, f),
         };
         self.set_mate(&mut rec, mate);
-        if me.aln.is_none() {
-            if let Some(ma) = mate.and_then(|x| x.aln) {
-                rec.tid = ma.contig as i32;
-                rec.pos = ma.pos;
-            }
+        if me.aln.is_none()
+            && let Some(ma) = mate.and_then(|x| x.aln)
+        {
+            rec.tid = ma.contig as i32;
+            rec.pos = ma.pos;
         }
         rec
     }

@@ -43,12 +43,11 @@ pub fn collect_hits(
         }
         push_hits(occ, m, seq.len(), k, hits);
     }
-    if hits.is_empty() {
-        if let Some((n, m)) = rarest {
-            if n <= max_occ * 20 {
-                push_hits(index.lookup(m.hash), &m, seq.len(), k, hits);
-            }
-        }
+    if hits.is_empty()
+        && let Some((n, m)) = rarest
+        && n <= max_occ * 20
+    {
+        push_hits(index.lookup(m.hash), &m, seq.len(), k, hits);
     }
 }
 

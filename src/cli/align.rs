@@ -57,9 +57,6 @@ pub fn run(a: Args) -> Result<()> {
     super::set_threads(a.threads);
     let threads = rayon::current_num_threads();
     let backend = backend::select(&a.device)?;
-    if !a.quiet {
-        eprintln!("zenome: aligning on {} ({threads} threads)", backend.name());
-    }
     let (rg_line, rg_id) = match &a.read_group {
         Some(rg) => {
             let (line, id) = parse_read_group(rg)?;

@@ -12,7 +12,8 @@ const CHUNK: usize = 1 << 20;
 
 /// Builds the index of `contigs`.
 pub fn build(contigs: &[Contig], params: IndexParams) -> Result<Index> {
-    if !(11..=31).contains(&params.k) || params.k % 2 == 0 || !(1..=64).contains(&params.w) {
+    if !(11..=31).contains(&params.k) || params.k.is_multiple_of(2) || !(1..=64).contains(&params.w)
+    {
         return Err(Error::Usage(format!(
             "unsupported index parameters {params:?}"
         )));

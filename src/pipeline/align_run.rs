@@ -35,25 +35,30 @@ pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
     if path.exists() {
         return Index::load(&path);
     }
+    let contigs = fasta::read(reference)?;
+    let built = index::build::build(&contigs, IndexParams::default())?;
     if !quiet {
         eprintln!(
-            "zenome: no index at {}; building one in memory (run `zenome index` to keep it)",
+            "zenome: built the index in memory (no {}; `zenome index` keeps one)",
             path.display()
         );
     }
-    let contigs = fasta::read(reference)?;
-    index::build::build(&contigs, IndexParams::default())
+    Ok(built)
 }
 
 /// Runs the alignment; returns its metrics.
 pub fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     let mut m = Metrics::new("align", backend.name());
+    // Read the first batch before the (slow) index so that bad input is reported at once.
+    let rx = spawn_reader(cfg)?;
+    let first = rx
+        .recv()
+        .map_err(|_| Error::Internal("reader stopped".into()))??;
     let t = Instant::now();
     let index = load_or_build_index(&cfg.reference, quiet)?;
     m.time("index", t);
     let aligner = Aligner::new(&index, backend, cfg.align.clone());
     let mut sink = Sink::create(&cfg.output, &aligner.contigs, &cfg.sink)?;
-    let rx = spawn_reader(cfg)?;
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
@@ -61,9 +66,7 @@ pub fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metr
     };
 
     let mut pending: Vec<Fragment> = Vec::new();
-    let mut next = rx
-        .recv()
-        .map_err(|_| Error::Internal("reader stopped".into()))??;
+    let mut next = first;
     while !next.is_empty() && pending.len() < ESTIMATE_PAIRS {
         pending.append(&mut next);
         next = rx

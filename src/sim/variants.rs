@@ -83,6 +83,13 @@ pub struct Haplotype {
     pub ref_pos: Vec<u32>,
 }
 
+impl Haplotype {
+    fn copy_reference(&mut self, seq: &[u8], range: std::ops::Range<usize>) {
+        self.ref_pos.extend(range.clone().map(|p| p as u32));
+        self.seq.extend_from_slice(&seq[range]);
+    }
+}
+
 /// The two haplotypes the truth set makes.
 pub fn haplotypes(seq: &[u8], truth: &[Variant]) -> [Haplotype; 2] {
     let make = |h: usize| {
@@ -92,20 +99,14 @@ pub fn haplotypes(seq: &[u8], truth: &[Variant]) -> [Haplotype; 2] {
         };
         let mut at = 0;
         for v in truth.iter().filter(|v| v.on[h]) {
-            for p in at..v.pos {
-                out.seq.push(seq[p]);
-                out.ref_pos.push(p as u32);
-            }
+            out.copy_reference(seq, at..v.pos);
             for &b in &v.alt {
                 out.seq.push(b);
                 out.ref_pos.push(v.pos as u32);
             }
             at = v.pos + v.reference.len();
         }
-        for p in at..seq.len() {
-            out.seq.push(seq[p]);
-            out.ref_pos.push(p as u32);
-        }
+        out.copy_reference(seq, at..seq.len());
         out
     };
     [make(0), make(1)]

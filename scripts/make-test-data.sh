@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates test-data/ (everything in it is made by zenome itself or by this script).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+z=target/release/zenome
+rm -rf test-data/sim-60k
+$z simulate -o test-data/sim-60k --seed 7 --genome-size 60000 --depth 12 --duplicates 0.03
+rm -f test-data/sim-60k/*.tmp.*
+
+# Bad inputs, one problem each (see tests/bad_input.rs).
+b=test-data/bad
+rm -rf "$b" && mkdir -p "$b"
+printf '@r1\nACGTACGTAC\n+\nIIIIIIIII\n' > "$b/qual_length.fq"
+printf '@r1\nACGTACGTAC\nIIIIIIIIII\n@r2\nACGT\n+\nIIII\n' > "$b/missing_plus.fq"
+printf '@r1\nACGTACGTAC\n+\nIIIIIIIIII\n@r2\nACGTACGTAC\n+\nIIIIIIIIII\n' > "$b/two_reads.fq"
+printf '@r1\nACGTACGTAC\n+\nIIIIIIIIII\n@rX\nACGTACGTAC\n+\nIIIIIIIIII\n' > "$b/other_names.fq"
+printf '@r1\nACGTACGTAC\n+\nIIIIIIIIII\n' > "$b/one_read.fq"
+: > "$b/empty.fq"
+head -c 300 test-data/sim-60k/reads_1.fq.gz > "$b/truncated.fq.gz"
+python3 - "$b/long_read.fq" <<'PY'
+import sys
+n = 1500
+open(sys.argv[1], "w").write("@long\n" + "ACGT" * (n // 4) + "\n+\n" + "I" * n + "\n")
+PY
+printf '>a\nACGTACGTACGTACGTACGTACGT\n>a\nACGTACGTACGTACGT\n' > "$b/duplicate_contigs.fa"
+printf '>a\n>b\n' > "$b/no_sequence.fa"
+echo "test-data regenerated"

@@ -1,0 +1,238 @@
+//! The binary as a user runs it, on test-data/ (see scripts/make-test-data.sh).
+
+mod common;
+
+use common::*;
+use zenome::sim::placement;
+
+fn sim_ref_copy(dir: &std::path::Path) -> String {
+    let r = dir.join("ref.fa");
+    std::fs::copy(test_data("sim-60k/ref.fa"), &r).unwrap();
+    r.display().to_string()
+}
+
+#[test]
+fn paired_alignment_is_sorted_indexed_marked_and_accurate() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = sim_ref_copy(dir.path());
+    ok(&["index", &reference]);
+    assert!(dir.path().join("ref.fa.zmi").exists());
+    let bam = dir.path().join("out.bam");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    ok(&[
+        "align",
+        &reference,
+        &r1,
+        &r2,
+        "-o",
+        bam.to_str().unwrap(),
+        "-R",
+        "@RG\\tID:g1\\tSM:s1",
+        "-t",
+        "2",
+        "-q",
+    ]);
+    assert!(dir.path().join("out.bam.bai").exists());
+
+    let header = bam_header_text(&bam);
+    assert!(
+        header.starts_with("@HD\tVN:1.6\tSO:coordinate\n"),
+        "{header}"
+    );
+    assert!(header.contains("@SQ\tSN:sim1\tLN:60000\tM5:"), "{header}");
+    assert!(header.contains("@RG\tID:g1\tSM:s1\n"), "{header}");
+    assert!(
+        header.contains("@PG\tID:zenome\tPN:zenome") && header.contains(" align "),
+        "{header}"
+    );
+
+    let recs = bam_records(&bam);
+    let keys: Vec<(usize, usize)> = recs
+        .iter()
+        .map(|r| {
+            (
+                r.reference_sequence_id().unwrap_or(usize::MAX),
+                r.alignment_start().map_or(0, |p| p.get()),
+            )
+        })
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] <= w[1]),
+        "records are not coordinate-sorted"
+    );
+    assert!(
+        recs.iter().any(|r| r.flags().is_duplicate()),
+        "3% of fragments are duplicates, none marked"
+    );
+    let p = placement::evaluate(&bam, 20).unwrap();
+    assert_eq!(p.reads, 2 * 2464);
+    assert!(p.mapped as f64 >= 0.995 * p.reads as f64, "{p:?}");
+    assert!(p.correct as f64 >= 0.99 * p.reads as f64, "{p:?}");
+    assert!(p.proper as f64 >= 0.98 * p.reads as f64, "{p:?}");
+}
+
+#[test]
+fn output_is_identical_across_threads_and_batch_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    let mut outputs = Vec::new();
+    for (t, batch) in [("1", "300"), ("2", "5000"), ("2", "77")] {
+        let bam = dir.path().join(format!("t{t}-b{batch}.bam"));
+        ok(&[
+            "align",
+            &reference,
+            &r1,
+            &r2,
+            "-o",
+            bam.to_str().unwrap(),
+            "-t",
+            t,
+            "--batch-size",
+            batch,
+            "-q",
+        ]);
+        outputs.push(bam_records(&bam));
+    }
+    assert!(!outputs[0].is_empty());
+    assert!(outputs[0] == outputs[1], "-t 1 and -t 2 differ");
+    assert!(outputs[0] == outputs[2], "batch sizes 300 and 77 differ");
+}
+
+#[test]
+fn sam_on_stdout_keeps_input_order() {
+    let out = ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &test_data("sim-60k/reads_1.fq.gz"),
+        &test_data("sim-60k/reads_2.fq.gz"),
+        "-o",
+        "-",
+        "-q",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("@HD\tVN:1.6\tSO:unsorted\n"));
+    let records: Vec<&str> = text.lines().filter(|l| !l.starts_with('@')).collect();
+    let primary: Vec<&str> = records
+        .iter()
+        .copied()
+        .filter(|l| l.split('\t').nth(1).unwrap().parse::<u16>().unwrap() & 0x800 == 0)
+        .collect();
+    assert_eq!(primary.len(), 2 * 2464);
+    assert!(
+        primary[0].starts_with("s0:") && primary[1].starts_with("s0:"),
+        "{}",
+        primary[0]
+    );
+    assert!(records.iter().all(|l| l.split('\t').count() >= 11));
+}
+
+#[test]
+fn single_end_reads_align_without_pair_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = dir.path().join("se.bam");
+    ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &test_data("sim-60k/reads_1.fq.gz"),
+        "-o",
+        bam.to_str().unwrap(),
+        "-q",
+    ]);
+    let recs = bam_records(&bam);
+    assert_eq!(
+        recs.iter()
+            .filter(|r| !r.flags().is_supplementary())
+            .count(),
+        2464
+    );
+    assert!(recs.iter().all(|r| !r.flags().is_segmented()));
+    let (n, mapped, _) = flag_counts(&bam);
+    assert!(mapped as f64 >= 0.99 * n as f64);
+}
+
+#[test]
+fn unsorted_bam_keeps_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = dir.path().join("u.bam");
+    ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &test_data("sim-60k/reads_1.fq.gz"),
+        &test_data("sim-60k/reads_2.fq.gz"),
+        "-o",
+        bam.to_str().unwrap(),
+        "--unsorted",
+        "-q",
+    ]);
+    assert!(bam_header_text(&bam).contains("SO:unsorted"));
+    let recs = bam_records(&bam);
+    assert_eq!(
+        recs[0].name().map(|n| n.to_string()),
+        recs[1].name().map(|n| n.to_string())
+    );
+    assert!(!dir.path().join("u.bam.bai").exists());
+}
+
+#[test]
+fn empty_input_gives_a_header_only_bam_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = dir.path().join("empty.bam");
+    let empty = test_data("bad/empty.fq");
+    let out = ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &empty,
+        "-o",
+        bam.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no reads"));
+    assert!(bam_records(&bam).is_empty());
+    assert!(bam_header_text(&bam).contains("@SQ\tSN:sim1"));
+}
+
+#[test]
+fn cuda_device_without_a_gpu_backend_is_a_clear_error() {
+    let out = zenome(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &test_data("bad/one_read.fq"),
+        "-o",
+        "-",
+        "--device",
+        "cuda",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--device cuda") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn corrupt_index_is_rejected_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = sim_ref_copy(dir.path());
+    ok(&["index", &reference]);
+    let zmi = dir.path().join("ref.fa.zmi");
+    let mut bytes = std::fs::read(&zmi).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 0xff;
+    std::fs::write(&zmi, bytes).unwrap();
+    let out = zenome(&[
+        "align",
+        &reference,
+        &test_data("bad/one_read.fq"),
+        "-o",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum mismatch"));
+}
