@@ -109,7 +109,14 @@ pub fn choose(a: &ReadHits, b: &ReadHits, p: &PairParams) -> PairChoice {
         Some(&(best, i, j)) if best >= unpaired => {
             let runner_up = pairs.get(1).map_or(unpaired, |s| s.0.max(unpaired));
             let ties = pairs.iter().skip(1).filter(|s| s.0 >= best).count() as u32;
-            let q_pe = mapq::pair(best, runner_up, ties);
+            // Both mates have placements as good as these that were never extended: the pair
+            // cannot tell the copies apart either.
+            let unexplored = a.extra_ties > 0 && b.extra_ties > 0;
+            let q_pe = if unexplored {
+                0
+            } else {
+                mapq::pair(best, runner_up, ties)
+            };
             let mapq = [
                 mapq::in_pair(se(a, i, 0), q_pe, i == 0),
                 mapq::in_pair(se(b, j, 1), q_pe, j == 0),

@@ -42,7 +42,8 @@ fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)
         offset += c.seq.len() as u64;
     }
     let margin = k + w;
-    jobs.par_iter()
+    let chunks: Vec<Vec<(u64, u64)>> = jobs
+        .par_iter()
         .map(|&(c, offset, start, end)| {
             let lo = start.saturating_sub(margin);
             let hi = (end + margin).min(c.seq.len());
@@ -62,29 +63,24 @@ fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)
                 })
                 .collect::<Vec<_>>()
         })
-        .flatten()
-        .collect()
+        .collect();
+    // Concatenate chunk by chunk, freeing each, so the peak is one copy plus one chunk.
+    let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        all.extend_from_slice(&chunk);
+    }
+    all
 }
 
+/// Lays the file image out and fills each section in place, so that building needs little
+/// more than the sorted entries plus the image itself.
 fn assemble(contigs: &[Contig], params: IndexParams, entries: &[(u64, u64)]) -> Result<Vec<u64>> {
-    let mut keys: Vec<u64> = Vec::new();
-    let mut starts: Vec<u32> = Vec::new();
-    for (i, &(h, _)) in entries.iter().enumerate() {
-        if keys.last() != Some(&h) {
-            keys.push(h);
-            starts.push(i as u32);
-        }
-    }
-    starts.push(entries.len() as u32);
-    let bucket_bits = (usize::BITS - keys.len().max(256).leading_zeros()).min(2 * params.k);
-    let shift = 2 * params.k - bucket_bits;
-    let mut buckets = vec![0u32; (1 << bucket_bits) + 1];
-    for &h in &keys {
-        buckets[(h >> shift) as usize + 1] += 1;
-    }
-    for i in 1..buckets.len() {
-        buckets[i] += buckets[i - 1];
-    }
+    let n_keys = entries
+        .iter()
+        .enumerate()
+        .filter(|&(i, e)| i == 0 || entries[i - 1].0 != e.0)
+        .count();
+    let bucket_bits = (usize::BITS - n_keys.max(256).leading_zeros()).min(2 * params.k);
     let (recs, names) = contig_table(contigs);
     let mut header = Header {
         magic: MAGIC,
@@ -94,7 +90,7 @@ fn assemble(contigs: &[Contig], params: IndexParams, entries: &[(u64, u64)]) -> 
         n_contigs: contigs.len() as u32,
         seq_len: contigs.iter().map(|c| c.seq.len() as u64).sum(),
         names_len: names.len() as u64,
-        n_keys: keys.len() as u64,
+        n_keys: n_keys as u64,
         n_pos: entries.len() as u64,
         bucket_bits,
         _pad: 0,
@@ -103,27 +99,55 @@ fn assemble(contigs: &[Contig], params: IndexParams, entries: &[(u64, u64)]) -> 
     let sections = Sections::of(&header);
     let mut image = vec![0u64; sections.total / 8];
     let hsize = std::mem::size_of::<Header>();
-    {
-        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut image);
-        let mut at = hsize;
-        let mut put = |data: &[u8]| {
-            bytes[at..at + data.len()].copy_from_slice(data);
-            at += data.len().div_ceil(8) * 8;
-        };
-        put(bytemuck::cast_slice(&recs));
-        put(&names);
-        let seq: Vec<u8> = contigs.iter().flat_map(|c| c.seq.iter().copied()).collect();
-        put(&seq);
-        drop(seq);
-        let positions: Vec<u64> = entries.iter().map(|e| e.1).collect();
-        put(bytemuck::cast_slice(&buckets));
-        put(bytemuck::cast_slice(&keys));
-        put(bytemuck::cast_slice(&starts));
-        put(bytemuck::cast_slice(&positions));
-        header.checksum = xxhash_rust::xxh3::xxh3_64(&bytes[hsize..]);
-        bytes[..hsize].copy_from_slice(bytemuck::bytes_of(&header));
+    let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut image);
+    let [
+        recs_out,
+        names_out,
+        seq_out,
+        buckets_out,
+        keys_out,
+        starts_out,
+        pos_out,
+    ] = sections.carve(bytes);
+    recs_out.copy_from_slice(bytemuck::cast_slice(&recs));
+    names_out.copy_from_slice(&names);
+    for (c, r) in contigs.iter().zip(&recs) {
+        seq_out[r.offset as usize..][..c.seq.len()].copy_from_slice(&c.seq);
     }
+    fill_table(
+        entries,
+        2 * params.k - bucket_bits,
+        [buckets_out, keys_out, starts_out, pos_out],
+    );
+    header.checksum = xxhash_rust::xxh3::xxh3_64(&bytes[hsize..]);
+    bytes[..hsize].copy_from_slice(bytemuck::bytes_of(&header));
     Ok(image)
+}
+
+/// Writes buckets, keys, starts and positions from the sorted entries.
+fn fill_table(
+    entries: &[(u64, u64)],
+    shift: u32,
+    [buckets, keys, starts, positions]: [&mut [u8]; 4],
+) {
+    let buckets: &mut [u32] = bytemuck::cast_slice_mut(buckets);
+    let keys: &mut [u64] = bytemuck::cast_slice_mut(keys);
+    let starts: &mut [u32] = bytemuck::cast_slice_mut(starts);
+    let positions: &mut [u64] = bytemuck::cast_slice_mut(positions);
+    let mut k = 0;
+    for (i, &(h, p)) in entries.iter().enumerate() {
+        positions[i] = p;
+        if i == 0 || entries[i - 1].0 != h {
+            keys[k] = h;
+            starts[k] = i as u32;
+            buckets[(h >> shift) as usize + 1] += 1;
+            k += 1;
+        }
+    }
+    starts[k] = entries.len() as u32;
+    for i in 1..buckets.len() {
+        buckets[i] += buckets[i - 1];
+    }
 }
 
 fn contig_table(contigs: &[Contig]) -> (Vec<ContigRec>, Vec<u8>) {

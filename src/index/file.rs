@@ -91,6 +91,28 @@ impl Sections {
             total: at,
         }
     }
+
+    /// Splits a whole file image into its seven sections (exact lengths, padding dropped).
+    pub fn carve<'a>(&self, bytes: &'a mut [u8]) -> [&'a mut [u8]; 7] {
+        let ranges = [
+            self.contigs,
+            self.names,
+            self.seq,
+            self.buckets,
+            self.keys,
+            self.starts,
+            self.positions,
+        ];
+        let mut rest = bytes;
+        let mut consumed = 0;
+        ranges.map(|(a, b)| {
+            let (_, tail) = std::mem::take(&mut rest).split_at_mut(a - consumed);
+            let (section, tail) = tail.split_at_mut(b - a);
+            rest = tail;
+            consumed = b;
+            section
+        })
+    }
 }
 
 enum Storage {

@@ -127,6 +127,7 @@ fn finish_contig(contigs: &mut [Contig], hasher: &mut Md5, path: &Path) -> Resul
             ));
         }
         last.m5 = hasher.finalize_reset().into();
+        last.seq.shrink_to_fit();
     }
     Ok(())
 }

@@ -35,10 +35,21 @@ pub fn parse(name: &str) -> Option<Origin> {
     })
 }
 
-/// Whether a placement (contig, 1-based leftmost position with leading soft clips taken off)
-/// of mate `mate` is within `slack` bases of its origin.
-pub fn is_correct(o: &Origin, mate: usize, contig: &str, unclipped_pos: i64, slack: i64) -> bool {
-    o.contig == contig && (unclipped_pos - o.mates[mate].0 as i64).abs() <= slack
+/// Whether a placement of mate `mate` (contig, 1-based aligned start and end, inclusive) is
+/// right: on the origin's contig and overlapping the read's true span `len` bases from its
+/// origin, widened by `slack`. Overlap rather than equal starts, so that a read clipped at a
+/// large indel (placed at the right locus, but starting past the clip) counts as right.
+pub fn is_correct(
+    o: &Origin,
+    mate: usize,
+    contig: &str,
+    start: i64,
+    end: i64,
+    len: i64,
+    slack: i64,
+) -> bool {
+    let t = o.mates[mate].0 as i64;
+    o.contig == contig && start <= t + len + slack && end >= t - slack
 }
 
 #[cfg(test)]
@@ -52,7 +63,8 @@ mod tests {
         let o = parse(&n).unwrap();
         assert_eq!(o.contig, "chr20");
         assert_eq!(o.mates, [(1000, false), (1251, true)]);
-        assert!(is_correct(&o, 1, "chr20", 1260, 20));
+        assert!(is_correct(&o, 1, "chr20", 1260, 1409, 150, 20));
+        assert!(!is_correct(&o, 1, "chr20", 1500, 1649, 150, 20));
         assert!(parse("SRR123.4").is_none());
     }
 }

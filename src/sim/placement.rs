@@ -1,5 +1,5 @@
 //! Placement accuracy of simulated reads in any BAM (zenome's, bwa's, minimap2's): primary
-//! records whose position is within a few bases of the origin in their name.
+//! records that overlap the true span recorded in their name (see [`origin::is_correct`]).
 
 use std::path::Path;
 
@@ -90,22 +90,22 @@ pub fn evaluate(bam: &Path, slack: i64) -> Result<Placement> {
             .transpose()
             .map_err(err)?
             .map_or(0, |s| s.get() as i64);
-        let mut clip = 0i64;
+        let (mut span, mut len) = (0i64, 0i64);
         for op in rec.cigar().iter() {
             let op = op.map_err(err)?;
             match op.kind() {
-                Kind::SoftClip | Kind::HardClip => clip += op.len() as i64,
-                _ => break,
+                Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
+                    span += op.len() as i64;
+                    len += op.len() as i64;
+                }
+                Kind::Deletion | Kind::Skip => span += op.len() as i64,
+                Kind::Insertion | Kind::SoftClip | Kind::HardClip => len += op.len() as i64,
+                Kind::Pad => {}
             }
         }
         let mate = usize::from(flags.is_last_segment());
-        let ok = origin::is_correct(
-            &o,
-            mate,
-            names.get(tid).map_or("", String::as_str),
-            start - clip,
-            slack,
-        );
+        let contig = names.get(tid).map_or("", String::as_str);
+        let ok = origin::is_correct(&o, mate, contig, start, start + span - 1, len, slack);
         p.correct += u64::from(ok);
         if mapq >= 20 && mapq != 255 {
             p.mapq20 += 1;
