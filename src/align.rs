@@ -275,7 +275,9 @@ impl<'a> Aligner<'a> {
         for ((ri, w), r) in owners.iter().zip(&res.results) {
             if let Some(a) = extend::from_result(w, r, &res) {
                 hits[*ri].alns.push(a);
-                hits[*ri].normalise(self.opts.min_score);
+                // A rescued mate needs only a seed's worth of score (as in bwa-mem): lying
+                // next to a well-placed mate is evidence in itself.
+                hits[*ri].normalise(self.seed_floor());
             }
         }
         Ok(())
