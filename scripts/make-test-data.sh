@@ -18,6 +18,13 @@ printf '@r1\nACGTACGTAC\n+\nIIIIIIIIII\n@rX\nACGTACGTAC\n+\nIIIIIIIIII\n' > "$b/
 printf '@r1\nACGTACGTAC\n+\nIIIIIIIIII\n' > "$b/one_read.fq"
 : > "$b/empty.fq"
 head -c 300 test-data/sim-60k/reads_1.fq.gz > "$b/truncated.fq.gz"
+python3 - test-data/sim-60k/reads_1.fq.gz "$b/corrupt.fq.gz" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read()[:4000])
+for i in range(12, 40):
+    data[i] ^= 0xFF
+open(sys.argv[2], "wb").write(data)
+PY
 python3 - "$b/long_read.fq" <<'PY'
 import sys
 n = 1500
