@@ -3,8 +3,10 @@
 
 pub mod cpu;
 pub mod extend;
+pub mod pair_hmm;
 
 pub use extend::{ExtendBatch, ExtendJob, ExtendResult, ExtendResults, Scoring};
+pub use pair_hmm::{PairHmmBatch, PairHmmJob, PairHmmResults};
 
 use crate::error::{Error, Result};
 
@@ -16,6 +18,8 @@ pub trait Backend: Send + Sync {
     /// Banded affine-gap local alignment with clipping penalties and traceback, one result
     /// per job (see [`ExtendJob`] for the contract).
     fn extend(&self, batch: &ExtendBatch) -> Result<ExtendResults>;
+    /// log10 likelihood of each read given each haplotype (see [`PairHmmBatch`]).
+    fn pair_hmm(&self, batch: &PairHmmBatch) -> Result<PairHmmResults>;
 }
 
 /// The backend for a `--device` value: `auto` and `cpu` give the CPU; `cuda[:ids]` is refused

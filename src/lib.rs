@@ -9,6 +9,7 @@
 //! - [`sim`]: the genome, variant and read simulator behind `simulate` and `demo`.
 
 pub mod align;
+pub mod call;
 pub mod backend;
 pub mod cli;
 pub mod error;

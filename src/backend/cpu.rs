@@ -4,10 +4,11 @@
 pub mod banded;
 pub mod cell;
 pub mod oracle;
+pub mod pair_hmm;
 
 use rayon::prelude::*;
 
-use super::{Backend, ExtendBatch, ExtendResult, ExtendResults};
+use super::{Backend, ExtendBatch, ExtendResult, ExtendResults, PairHmmBatch, PairHmmResults};
 use crate::error::Result;
 
 /// Which implementation of the kernels to run.
@@ -58,6 +59,14 @@ impl Backend for CpuBackend {
         };
         let aligned: Vec<Aligned> = batch.jobs.par_iter().with_min_len(8).map(run).collect();
         Ok(pack(aligned))
+    }
+
+    fn pair_hmm(&self, batch: &PairHmmBatch) -> Result<PairHmmResults> {
+        let run = |job| match self.kernel {
+            CpuKernel::Oracle => pair_hmm::log10_oracle(batch, job),
+            CpuKernel::Fast => pair_hmm::log10_fast(batch, job),
+        };
+        Ok(PairHmmResults { log10: batch.jobs.par_iter().with_min_len(4).map(run).collect() })
     }
 }
 

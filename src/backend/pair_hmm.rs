@@ -1,0 +1,73 @@
+//! Batch types for the pair-HMM: the likelihood of each read given each haplotype, with base,
+//! insertion and deletion qualities. Structure-of-arrays, `#[repr(C)]` job records.
+
+use bytemuck::{Pod, Zeroable};
+
+/// One read-haplotype pair: offsets into the batch's packed read and haplotype buffers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+pub struct PairHmmJob {
+    pub read_off: u32,
+    pub read_len: u32,
+    pub hap_off: u32,
+    pub hap_len: u32,
+}
+
+/// Reads (bases and three quality tracks, all of one length per read), haplotypes, and jobs.
+#[derive(Debug, Clone, Default)]
+pub struct PairHmmBatch {
+    pub bases: Vec<u8>,
+    pub base_quals: Vec<u8>,
+    pub ins_quals: Vec<u8>,
+    pub del_quals: Vec<u8>,
+    /// Gap-continuation penalty (Phred) for every base.
+    pub gcp: Vec<u8>,
+    pub haps: Vec<u8>,
+    pub jobs: Vec<PairHmmJob>,
+}
+
+/// Where a read or haplotype lies in the batch's buffers.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub off: u32,
+    pub len: u32,
+}
+
+impl PairHmmBatch {
+    /// Adds a read with its base qualities; insertion and deletion qualities default to GATK's 45,
+    /// the gap-continuation penalty to 10.
+    pub fn push_read(&mut self, bases: &[u8], quals: &[u8]) -> Span {
+        let span = Span { off: self.bases.len() as u32, len: bases.len() as u32 };
+        self.bases.extend_from_slice(bases);
+        self.base_quals.extend_from_slice(quals);
+        self.ins_quals.extend(std::iter::repeat_n(45u8, bases.len()));
+        self.del_quals.extend(std::iter::repeat_n(45u8, bases.len()));
+        self.gcp.extend(std::iter::repeat_n(10u8, bases.len()));
+        span
+    }
+
+    pub fn push_hap(&mut self, bases: &[u8]) -> Span {
+        let span = Span { off: self.haps.len() as u32, len: bases.len() as u32 };
+        self.haps.extend_from_slice(bases);
+        span
+    }
+
+    pub fn push_job(&mut self, read: Span, hap: Span) -> usize {
+        self.jobs.push(PairHmmJob { read_off: read.off, read_len: read.len, hap_off: hap.off, hap_len: hap.len });
+        self.jobs.len() - 1
+    }
+
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+}
+
+/// log10 P(read | haplotype) for every job, in job order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairHmmResults {
+    pub log10: Vec<f64>,
+}

@@ -1,0 +1,10 @@
+//! Germline small-variant calling, HaplotypeCaller-style: active regions from the pileup, local
+//! de Bruijn assembly of candidate haplotypes, read-haplotype likelihoods by pair-HMM (through
+//! `Backend::pair_hmm`), diploid genotyping, VCF and gVCF.
+
+pub mod active;
+pub mod assembly;
+pub mod events;
+pub mod genotype;
+pub mod reads;
+pub mod strand;

@@ -1,0 +1,197 @@
+//! Local assembly: a de Bruijn graph of the reference window and the reads' k-mers, pruned of
+//! weak edges, whose best source-to-sink paths are the candidate haplotypes. k grows until the
+//! reference window has no repeated k-mer.
+
+use std::collections::{HashMap, HashSet};
+
+/// Edges seen in fewer reads are dropped (unless on the reference path).
+const MIN_EDGE_COUNT: u32 = 2;
+/// Bases under this quality break k-mers.
+const MIN_BASE_QUAL: u8 = 10;
+/// Path search stops after this many complete paths or expansions.
+const MAX_PATHS: usize = 256;
+const MAX_STEPS: usize = 200_000;
+/// k values tried in turn.
+const KS: [usize; 5] = [25, 35, 45, 55, 63];
+
+type Kmer = u128;
+
+/// Candidate haplotypes of `reference` (the window's reference bases, first in the result)
+/// from `reads` (bases, qualities), at most `max_haps` of them.
+pub fn haplotypes(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], max_haps: usize) -> Vec<Vec<u8>> {
+    if reference.iter().any(|&b| b > 3) {
+        return vec![reference.to_vec()];
+    }
+    for k in KS {
+        if reference.len() < k + 10 {
+            break;
+        }
+        if let Some(haps) = assemble_k(reference, reads, k, max_haps) {
+            return haps;
+        }
+    }
+    vec![reference.to_vec()]
+}
+
+fn kmers(seq: &[u8], k: usize) -> impl Iterator<Item = Kmer> + '_ {
+    let mask: Kmer = if k == 64 { !0 } else { (1 << (2 * k)) - 1 };
+    let mut cur: Kmer = 0;
+    seq.iter().enumerate().filter_map(move |(i, &b)| {
+        cur = ((cur << 2) | Kmer::from(b & 3)) & mask;
+        (i + 1 >= k).then_some(cur)
+    })
+}
+
+struct Graph {
+    k: usize,
+    edges: HashMap<Kmer, [u32; 4]>,
+    reference: HashSet<(Kmer, u8)>,
+}
+
+/// None when the reference window repeats a k-mer at this k.
+fn assemble_k(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], k: usize, max_haps: usize) -> Option<Vec<Vec<u8>>> {
+    let ref_kmers: Vec<Kmer> = kmers(reference, k).collect();
+    let unique: HashSet<Kmer> = ref_kmers.iter().copied().collect();
+    if unique.len() != ref_kmers.len() {
+        return None;
+    }
+    let mut g = Graph { k, edges: HashMap::new(), reference: HashSet::new() };
+    for (i, w) in ref_kmers.windows(2).enumerate() {
+        let next = reference[i + k];
+        g.reference.insert((w[0], next));
+        g.edges.entry(w[0]).or_default();
+    }
+    for (seq, qual) in reads {
+        add_read(&mut g, seq, qual);
+    }
+    let (source, sink) = (ref_kmers[0], ref_kmers[ref_kmers.len() - 1]);
+    let mut paths = best_paths(&g, source, sink, reference.len() + 200);
+    paths.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out = vec![reference.to_vec()];
+    for (_, p) in paths {
+        if out.len() >= max_haps {
+            break;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Some(out)
+}
+
+fn add_read(g: &mut Graph, seq: &[u8], qual: &[u8]) {
+    let k = g.k;
+    let mut run = 0usize;
+    let mask: Kmer = (1 << (2 * k)) - 1;
+    let mut cur: Kmer = 0;
+    for i in 0..seq.len() {
+        let b = seq[i];
+        if b > 3 || qual[i] < MIN_BASE_QUAL {
+            run = 0;
+            continue;
+        }
+        if run >= k {
+            let counts = g.edges.entry(cur).or_default();
+            counts[usize::from(b)] += 1;
+        }
+        cur = ((cur << 2) | Kmer::from(b)) & mask;
+        run += 1;
+    }
+}
+
+/// Out-edges of a node that survive pruning: (base, count), strongest first.
+fn out_edges(g: &Graph, node: Kmer) -> Vec<(u8, u32)> {
+    let Some(counts) = g.edges.get(&node) else { return Vec::new() };
+    let mut out: Vec<(u8, u32)> = (0..4u8)
+        .filter(|&b| counts[usize::from(b)] >= MIN_EDGE_COUNT || g.reference.contains(&(node, b)))
+        .map(|b| (b, counts[usize::from(b)].max(1)))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// Source-to-sink paths (score, sequence), found depth-first without revisiting a node.
+fn best_paths(g: &Graph, source: Kmer, sink: Kmer, max_len: usize) -> Vec<(f64, Vec<u8>)> {
+    let k = g.k;
+    let mut first = Vec::with_capacity(k);
+    for i in (0..k).rev() {
+        first.push(((source >> (2 * i)) & 3) as u8);
+    }
+    let mut found = Vec::new();
+    let mut steps = 0;
+    let mut on_path = HashSet::new();
+    on_path.insert(source);
+    let mut seq = first;
+    walk(g, source, sink, 0.0, &mut seq, &mut on_path, &mut found, &mut steps, max_len);
+    found
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk(g: &Graph, node: Kmer, sink: Kmer, score: f64, seq: &mut Vec<u8>, on_path: &mut HashSet<Kmer>, found: &mut Vec<(f64, Vec<u8>)>, steps: &mut usize, max_len: usize) {
+    *steps += 1;
+    if node == sink {
+        found.push((score, seq.clone()));
+        return;
+    }
+    if found.len() >= MAX_PATHS || *steps >= MAX_STEPS || seq.len() >= max_len {
+        return;
+    }
+    let edges = out_edges(g, node);
+    let total: u32 = edges.iter().map(|e| e.1).sum();
+    let mask: Kmer = (1 << (2 * g.k)) - 1;
+    for (b, c) in edges {
+        let next = ((node << 2) | Kmer::from(b)) & mask;
+        if !on_path.insert(next) {
+            continue;
+        }
+        seq.push(b);
+        let s = score + (f64::from(c) / f64::from(total)).log10();
+        walk(g, next, sink, s, seq, on_path, found, steps, max_len);
+        seq.pop();
+        on_path.remove(&next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn random(n: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % 4) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_a_snp_and_a_deletion_haplotype() {
+        let reference = random(200, 5);
+        let mut snp = reference.clone();
+        snp[100] = (snp[100] + 1) % 4;
+        let mut del = reference.clone();
+        del.drain(60..63);
+        let mut reads = Vec::new();
+        for h in [&snp, &del] {
+            for start in (0..h.len() - 80).step_by(10) {
+                reads.push((h[start..start + 80].to_vec(), vec![30; 80]));
+            }
+        }
+        let haps = haplotypes(&reference, &reads, 8);
+        assert_eq!(haps[0], reference);
+        assert!(haps.contains(&snp) && haps.contains(&del), "{} haplotypes", haps.len());
+    }
+
+    #[test]
+    fn a_single_read_is_not_enough() {
+        let reference = random(200, 9);
+        let mut alt = reference.clone();
+        alt[100] = (alt[100] + 1) % 4;
+        let haps = haplotypes(&reference, &[(alt[50..150].to_vec(), vec![30; 100])], 8);
+        assert_eq!(haps, vec![reference]);
+    }
+}

@@ -1,0 +1,235 @@
+//! Genotyping: from read-haplotype likelihoods to per-allele likelihoods (the best haplotype
+//! carrying each allele), diploid genotype likelihoods, GT, GQ, PL, AD, DP and QUAL.
+
+use super::events::Event;
+use super::strand::{self, StrandCounts};
+
+/// A read's log10 likelihood under each haplotype, its strand and aligned span.
+#[derive(Debug, Clone)]
+pub struct ReadLik {
+    pub liks: Vec<f64>,
+    pub rev: bool,
+    pub span: (i64, i64),
+}
+
+/// A site: REF, ALTs, and the allele each haplotype carries there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub pos: i64,
+    pub reference: Vec<u8>,
+    pub alts: Vec<Vec<u8>>,
+    pub hap_allele: Vec<usize>,
+}
+
+impl Site {
+    fn is_snp(&self) -> bool {
+        self.reference.len() == 1 && self.alts.iter().all(|a| a.len() == 1)
+    }
+}
+
+/// A genotyped site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub site: Site,
+    pub gt: (usize, usize),
+    pub pl: Vec<u32>,
+    pub gq: u32,
+    pub qual: f64,
+    pub ad: Vec<u32>,
+    pub dp: u32,
+    pub fs: f64,
+    pub sor: f64,
+    pub filters: Vec<&'static str>,
+}
+
+/// A read's likelihoods are never more than this far (log10) below its best haplotype: one
+/// mismapped or chimeric read cannot veto a genotype (GATK's global mismapping rate, Q45).
+const MISMAPPING_CAP: f64 = 4.5;
+/// A read supports an allele in AD when it is this much (log10) likelier under it than others.
+const INFORMATIVE: f64 = 0.2;
+/// Calls below this QUAL are not written; below `LOW_QUAL` they are filtered.
+pub const MIN_QUAL: f64 = 10.0;
+pub const LOW_QUAL: f64 = 30.0;
+
+/// The sites of a region: one per position, merging events there into one multi-allelic site.
+pub fn sites(hap_events: &[Vec<Event>]) -> Vec<Site> {
+    let mut all: Vec<&Event> = hap_events.iter().flatten().collect();
+    all.sort();
+    all.dedup();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < all.len() {
+        let pos = all[i].pos;
+        let group: Vec<&Event> = all[i..].iter().copied().take_while(|e| e.pos == pos).collect();
+        i += group.len();
+        let reference = group.iter().map(|e| &e.reference).max_by_key(|r| r.len()).cloned().unwrap_or_default();
+        let alts: Vec<Vec<u8>> = group
+            .iter()
+            .map(|e| {
+                let mut a = e.alt.clone();
+                a.extend_from_slice(&reference[e.reference.len()..]);
+                a
+            })
+            .collect();
+        let hap_allele = hap_events
+            .iter()
+            .map(|evs| evs.iter().find_map(|e| group.iter().position(|g| *g == e).map(|k| k + 1)).unwrap_or(0))
+            .collect();
+        out.push(Site { pos, reference, alts, hap_allele });
+    }
+    out
+}
+
+/// Genotypes a site from the reads that span it; None when the best genotype is homozygous
+/// reference or the call is below [`MIN_QUAL`].
+pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
+    let n_alleles = site.alts.len() + 1;
+    let end = site.pos + site.reference.len() as i64;
+    let spanning: Vec<&ReadLik> = reads.iter().filter(|r| r.span.0 <= site.pos && r.span.1 >= end).collect();
+    let per_read: Vec<Vec<f64>> = spanning.iter().map(|r| allele_liks(site, r, n_alleles)).collect();
+    let genotypes: Vec<(usize, usize)> = (0..n_alleles).flat_map(|b| (0..=b).map(move |a| (a, b))).collect();
+    let gls: Vec<f64> = genotypes.iter().map(|&(a, b)| per_read.iter().map(|l| mix(l[a], l[b])).sum()).collect();
+    let best = (0..gls.len()).fold(0, |m, i| if gls[i] > gls[m] { i } else { m });
+    if best == 0 {
+        return None;
+    }
+    let max = gls[best];
+    let pl: Vec<u32> = gls.iter().map(|g| (-10.0 * (g - max)).round().min(f64::from(u32::MAX)) as u32).collect();
+    let mut sorted = pl.clone();
+    sorted.sort_unstable();
+    let gq = sorted.get(1).copied().unwrap_or(0).min(99);
+    let qual = quality(&gls, &genotypes, site.is_snp());
+    if qual < MIN_QUAL {
+        return None;
+    }
+    let (ad, strands) = support(&spanning, &per_read, n_alleles, genotypes[best].1);
+    let mut call = Call {
+        site: site.clone(),
+        gt: genotypes[best],
+        pl,
+        gq,
+        qual,
+        ad,
+        dp: spanning.len() as u32,
+        fs: strand::fisher_strand(&strands),
+        sor: strand::strand_odds_ratio(&strands),
+        filters: Vec::new(),
+    };
+    call.filters = filters(&call, &strands);
+    Some(call)
+}
+
+fn allele_liks(site: &Site, r: &ReadLik, n: usize) -> Vec<f64> {
+    let mut out = vec![f64::NEG_INFINITY; n];
+    for (h, &l) in r.liks.iter().enumerate() {
+        let a = site.hap_allele[h];
+        out[a] = out[a].max(l);
+    }
+    let best = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    out.iter().map(|&l| l.max(best - MISMAPPING_CAP)).collect()
+}
+
+/// log10 of (10^a + 10^b) / 2.
+fn mix(a: f64, b: f64) -> f64 {
+    let m = a.max(b);
+    m + (0.5 * (10f64.powf(a - m) + 10f64.powf(b - m))).log10()
+}
+
+/// Phred probability that the sample is homozygous reference, with a heterozygosity prior of
+/// 1e-3 for SNPs and 1.25e-4 for indels, shared among the alternate genotypes.
+fn quality(gls: &[f64], genotypes: &[(usize, usize)], snp: bool) -> f64 {
+    let theta: f64 = if snp { 1e-3 } else { 1.25e-4 };
+    let n_alt = (genotypes.len() - 1) as f64;
+    let prior = |g: &(usize, usize)| if g.1 == 0 { (1.0 - 1.5 * theta).log10() } else if g.0 == 0 { (theta / n_alt).log10() } else { (theta / 2.0 / n_alt).log10() };
+    let post: Vec<f64> = gls.iter().zip(genotypes).map(|(l, g)| l + prior(g)).collect();
+    let max = post.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = post.iter().map(|p| 10f64.powf(p - max)).sum();
+    let p_ref = 10f64.powf(post[0] - max) / total;
+    (-10.0 * p_ref.max(1e-300).log10()).clamp(0.0, 3000.0)
+}
+
+/// AD (informative reads per allele) and strand counts for REF against `alt`.
+fn support(reads: &[&ReadLik], per_read: &[Vec<f64>], n: usize, alt: usize) -> (Vec<u32>, StrandCounts) {
+    let mut ad = vec![0u32; n];
+    let mut s = StrandCounts::default();
+    for (r, l) in reads.iter().zip(per_read) {
+        let best = (0..n).fold(0, |m, i| if l[i] > l[m] { i } else { m });
+        let second = (0..n).filter(|&i| i != best).map(|i| l[i]).fold(f64::NEG_INFINITY, f64::max);
+        if l[best] - second < INFORMATIVE {
+            continue;
+        }
+        ad[best] += 1;
+        match (best == 0, best == alt, r.rev) {
+            (true, _, false) => s.ref_fwd += 1,
+            (true, _, true) => s.ref_rev += 1,
+            (_, true, false) => s.alt_fwd += 1,
+            (_, true, true) => s.alt_rev += 1,
+            _ => {}
+        }
+    }
+    (ad, s)
+}
+
+fn filters(c: &Call, s: &StrandCounts) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    if c.qual < LOW_QUAL {
+        f.push("LowQual");
+    }
+    let (fs_max, sor_max) = if c.site.is_snp() { (60.0, 3.0) } else { (200.0, 10.0) };
+    if c.fs > fs_max || c.sor > sor_max || strand::one_strand_p(s) < 1e-3 {
+        f.push("StrandBias");
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(liks: [f64; 2], rev: bool) -> ReadLik {
+        ReadLik { liks: liks.to_vec(), rev, span: (0, 200) }
+    }
+
+    fn site() -> Site {
+        Site { pos: 100, reference: vec![0], alts: vec![vec![1]], hap_allele: vec![0, 1] }
+    }
+
+    #[test]
+    fn ten_ref_and_ten_alt_reads_make_a_confident_het() {
+        let mut reads: Vec<ReadLik> = (0..10).map(|i| read([-1.0, -4.0], i % 2 == 0)).collect();
+        reads.extend((0..10).map(|i| read([-4.0, -1.0], i % 2 == 1)));
+        let c = genotype(&site(), &reads).unwrap();
+        assert_eq!(c.gt, (0, 1));
+        assert_eq!(c.ad, vec![10, 10]);
+        assert_eq!(c.pl[1], 0);
+        assert!(c.pl[0] > 200 && c.pl[2] > 200, "{:?}", c.pl);
+        assert!(c.qual > 100.0 && c.filters.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn all_alt_is_hom_and_all_ref_is_no_call() {
+        let alt: Vec<ReadLik> = (0..8).map(|i| read([-4.0, -1.0], i % 2 == 0)).collect();
+        assert_eq!(genotype(&site(), &alt).unwrap().gt, (1, 1));
+        let reference: Vec<ReadLik> = (0..8).map(|i| read([-1.0, -4.0], i % 2 == 0)).collect();
+        assert!(genotype(&site(), &reference).is_none());
+    }
+
+    #[test]
+    fn alt_on_one_strand_only_is_filtered() {
+        let mut reads: Vec<ReadLik> = (0..25).map(|i| read([-1.0, -4.0], i % 5 < 3)).collect();
+        reads.extend((0..6).map(|_| read([-4.0, -1.0], false)));
+        let c = genotype(&site(), &reads).unwrap();
+        assert!(c.filters.contains(&"StrandBias"), "{c:?}");
+    }
+
+    #[test]
+    fn events_at_one_position_merge_into_a_multiallelic_site() {
+        let snp = Event { pos: 10, reference: vec![0], alt: vec![1] };
+        let del = Event { pos: 10, reference: vec![0, 2, 2], alt: vec![0] };
+        let s = sites(&[vec![], vec![snp], vec![del]]);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].reference, vec![0, 2, 2]);
+        assert_eq!(s[0].alts, vec![vec![1, 2, 2], vec![0]]);
+        assert_eq!(s[0].hap_allele, vec![0, 1, 2]);
+    }
+}
