@@ -4,7 +4,9 @@
 
 pub mod active;
 pub mod assembly;
+pub mod candidates;
 pub mod events;
 pub mod genotype;
 pub mod reads;
+pub mod region;
 pub mod strand;

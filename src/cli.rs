@@ -2,6 +2,7 @@
 //! options and calling it. Nothing here computes.
 
 pub mod align;
+pub mod call;
 pub mod demo;
 pub mod index;
 pub mod placement;
@@ -25,6 +26,8 @@ pub enum Command {
     Index(index::Args),
     /// Align reads: FASTQ in, coordinate-sorted BAM (or SAM) out.
     Align(align::Args),
+    /// Call SNPs and indels: sorted, indexed BAM in, VCF out.
+    Call(call::Args),
     /// Simulate a reference, a truth set and paired reads.
     Simulate(simulate::Args),
     /// Simulate, index, align and summarise: a first run in one command.
@@ -39,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Index(a) => index::run(a),
         Command::Align(a) => align::run(a),
+        Command::Call(a) => call::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Placement(a) => placement::run(a),

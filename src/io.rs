@@ -8,3 +8,4 @@ pub mod input;
 pub mod output;
 pub mod sam_record;
 pub mod sort;
+pub mod vcf;

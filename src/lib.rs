@@ -9,8 +9,8 @@
 //! - [`sim`]: the genome, variant and read simulator behind `simulate` and `demo`.
 
 pub mod align;
-pub mod call;
 pub mod backend;
+pub mod call;
 pub mod cli;
 pub mod error;
 pub mod index;

@@ -2,6 +2,7 @@
 //! and writes the output in input order (or coordinate order) whatever the thread count.
 
 pub mod align_run;
+pub mod call_run;
 pub mod markdup;
 pub mod metrics;
 pub mod progress;

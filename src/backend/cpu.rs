@@ -66,7 +66,9 @@ impl Backend for CpuBackend {
             CpuKernel::Oracle => pair_hmm::log10_oracle(batch, job),
             CpuKernel::Fast => pair_hmm::log10_fast(batch, job),
         };
-        Ok(PairHmmResults { log10: batch.jobs.par_iter().with_min_len(4).map(run).collect() })
+        Ok(PairHmmResults {
+            log10: batch.jobs.par_iter().with_min_len(4).map(run).collect(),
+        })
     }
 }
 

@@ -37,23 +37,36 @@ impl PairHmmBatch {
     /// Adds a read with its base qualities; insertion and deletion qualities default to GATK's 45,
     /// the gap-continuation penalty to 10.
     pub fn push_read(&mut self, bases: &[u8], quals: &[u8]) -> Span {
-        let span = Span { off: self.bases.len() as u32, len: bases.len() as u32 };
+        let span = Span {
+            off: self.bases.len() as u32,
+            len: bases.len() as u32,
+        };
         self.bases.extend_from_slice(bases);
         self.base_quals.extend_from_slice(quals);
-        self.ins_quals.extend(std::iter::repeat_n(45u8, bases.len()));
-        self.del_quals.extend(std::iter::repeat_n(45u8, bases.len()));
+        self.ins_quals
+            .extend(std::iter::repeat_n(45u8, bases.len()));
+        self.del_quals
+            .extend(std::iter::repeat_n(45u8, bases.len()));
         self.gcp.extend(std::iter::repeat_n(10u8, bases.len()));
         span
     }
 
     pub fn push_hap(&mut self, bases: &[u8]) -> Span {
-        let span = Span { off: self.haps.len() as u32, len: bases.len() as u32 };
+        let span = Span {
+            off: self.haps.len() as u32,
+            len: bases.len() as u32,
+        };
         self.haps.extend_from_slice(bases);
         span
     }
 
     pub fn push_job(&mut self, read: Span, hap: Span) -> usize {
-        self.jobs.push(PairHmmJob { read_off: read.off, read_len: read.len, hap_off: hap.off, hap_len: hap.len });
+        self.jobs.push(PairHmmJob {
+            read_off: read.off,
+            read_len: read.len,
+            hap_off: hap.off,
+            hap_len: hap.len,
+        });
         self.jobs.len() - 1
     }
 

@@ -10,7 +10,7 @@ const MIN_FRACTION: f32 = 0.08;
 /// Active positions closer than this join one window.
 const JOIN: i64 = 40;
 /// Longest window; longer runs are cut.
-const MAX_WINDOW: i64 = 250;
+const MAX_WINDOW: i64 = 300;
 /// Bases under this quality are not evidence.
 const MIN_BASE_QUAL: u8 = 10;
 
@@ -47,7 +47,10 @@ fn add_read(r: &AlnRead, reference: &[u8], lo: i64, depth: &mut [f32], evidence:
                     if let Some(i) = at(rp) {
                         depth[i] += 1.0;
                         let b = r.seq[q];
-                        if r.qual[q] >= MIN_BASE_QUAL && b < 4 && reference.get(rp as usize).is_some_and(|&t| t < 4 && t != b) {
+                        if r.qual[q] >= MIN_BASE_QUAL
+                            && b < 4
+                            && reference.get(rp as usize).is_some_and(|&t| t < 4 && t != b)
+                        {
                             evidence[i] += 1.0;
                         }
                     }

@@ -22,15 +22,20 @@ pub fn haplotypes(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], max_haps: usiz
     if reference.iter().any(|&b| b > 3) {
         return vec![reference.to_vec()];
     }
+    // The smallest k whose graph has no cycle; if every k has one, the largest that assembled.
+    let mut fallback = None;
     for k in KS {
         if reference.len() < k + 10 {
             break;
         }
-        if let Some(haps) = assemble_k(reference, reads, k, max_haps) {
-            return haps;
+        if let Some((haps, cyclic)) = assemble_k(reference, reads, k, max_haps) {
+            if !cyclic {
+                return haps;
+            }
+            fallback = Some(haps);
         }
     }
-    vec![reference.to_vec()]
+    fallback.unwrap_or_else(|| vec![reference.to_vec()])
 }
 
 fn kmers(seq: &[u8], k: usize) -> impl Iterator<Item = Kmer> + '_ {
@@ -48,14 +53,25 @@ struct Graph {
     reference: HashSet<(Kmer, u8)>,
 }
 
-/// None when the reference window repeats a k-mer at this k.
-fn assemble_k(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], k: usize, max_haps: usize) -> Option<Vec<Vec<u8>>> {
+/// The haplotypes at this k and whether the pruned graph has a cycle (a repeat longer than k,
+/// whose alleles a cycle-free path search cannot spell); None when the reference window
+/// repeats a k-mer.
+fn assemble_k(
+    reference: &[u8],
+    reads: &[(Vec<u8>, Vec<u8>)],
+    k: usize,
+    max_haps: usize,
+) -> Option<(Vec<Vec<u8>>, bool)> {
     let ref_kmers: Vec<Kmer> = kmers(reference, k).collect();
     let unique: HashSet<Kmer> = ref_kmers.iter().copied().collect();
     if unique.len() != ref_kmers.len() {
         return None;
     }
-    let mut g = Graph { k, edges: HashMap::new(), reference: HashSet::new() };
+    let mut g = Graph {
+        k,
+        edges: HashMap::new(),
+        reference: HashSet::new(),
+    };
     for (i, w) in ref_kmers.windows(2).enumerate() {
         let next = reference[i + k];
         g.reference.insert((w[0], next));
@@ -65,10 +81,47 @@ fn assemble_k(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], k: usize, max_haps
         add_read(&mut g, seq, qual);
     }
     let (source, sink) = (ref_kmers[0], ref_kmers[ref_kmers.len() - 1]);
+    let cyclic = has_cycle(&g, source);
     let mut paths = best_paths(&g, source, sink, reference.len() + 200);
     paths.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Some((
+        select(
+            reference,
+            paths.into_iter().map(|p| p.1).collect(),
+            k,
+            &unique,
+            max_haps,
+        ),
+        cyclic,
+    ))
+}
+
+/// The reference, then paths (best first) that each bring a k-mer no chosen haplotype has, so
+/// that every supported bubble is represented even when there are more combinations than slots;
+/// any slots left go to the best remaining paths.
+fn select(
+    reference: &[u8],
+    paths: Vec<Vec<u8>>,
+    k: usize,
+    reference_kmers: &HashSet<Kmer>,
+    max_haps: usize,
+) -> Vec<Vec<u8>> {
     let mut out = vec![reference.to_vec()];
-    for (_, p) in paths {
+    let mut covered: HashSet<Kmer> = reference_kmers.clone();
+    let mut rest = Vec::new();
+    for p in paths {
+        if out.len() >= max_haps {
+            break;
+        }
+        let new: Vec<Kmer> = kmers(&p, k).filter(|x| !covered.contains(x)).collect();
+        if new.is_empty() {
+            rest.push(p);
+        } else if !out.contains(&p) {
+            covered.extend(new);
+            out.push(p);
+        }
+    }
+    for p in rest {
         if out.len() >= max_haps {
             break;
         }
@@ -76,7 +129,37 @@ fn assemble_k(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], k: usize, max_haps
             out.push(p);
         }
     }
-    Some(out)
+    out
+}
+
+/// Whether a cycle is reachable from `source` in the pruned graph (iterative three-colour DFS).
+fn has_cycle(g: &Graph, source: Kmer) -> bool {
+    let mask: Kmer = (1 << (2 * g.k)) - 1;
+    let mut state: HashMap<Kmer, u8> = HashMap::new();
+    let mut stack: Vec<(Kmer, Vec<u8>)> =
+        vec![(source, out_edges(g, source).iter().map(|e| e.0).collect())];
+    state.insert(source, 1);
+    while let Some((node, pending)) = stack.last_mut() {
+        match pending.pop() {
+            Some(b) => {
+                let next = ((*node << 2) | Kmer::from(b)) & mask;
+                match state.get(&next) {
+                    Some(1) => return true,
+                    Some(_) => {}
+                    None => {
+                        state.insert(next, 1);
+                        let edges = out_edges(g, next).iter().map(|e| e.0).collect();
+                        stack.push((next, edges));
+                    }
+                }
+            }
+            None => {
+                state.insert(*node, 2);
+                stack.pop();
+            }
+        }
+    }
+    false
 }
 
 fn add_read(g: &mut Graph, seq: &[u8], qual: &[u8]) {
@@ -101,7 +184,9 @@ fn add_read(g: &mut Graph, seq: &[u8], qual: &[u8]) {
 
 /// Out-edges of a node that survive pruning: (base, count), strongest first.
 fn out_edges(g: &Graph, node: Kmer) -> Vec<(u8, u32)> {
-    let Some(counts) = g.edges.get(&node) else { return Vec::new() };
+    let Some(counts) = g.edges.get(&node) else {
+        return Vec::new();
+    };
     let mut out: Vec<(u8, u32)> = (0..4u8)
         .filter(|&b| counts[usize::from(b)] >= MIN_EDGE_COUNT || g.reference.contains(&(node, b)))
         .map(|b| (b, counts[usize::from(b)].max(1)))
@@ -122,12 +207,32 @@ fn best_paths(g: &Graph, source: Kmer, sink: Kmer, max_len: usize) -> Vec<(f64, 
     let mut on_path = HashSet::new();
     on_path.insert(source);
     let mut seq = first;
-    walk(g, source, sink, 0.0, &mut seq, &mut on_path, &mut found, &mut steps, max_len);
+    walk(
+        g,
+        source,
+        sink,
+        0.0,
+        &mut seq,
+        &mut on_path,
+        &mut found,
+        &mut steps,
+        max_len,
+    );
     found
 }
 
 #[allow(clippy::too_many_arguments)]
-fn walk(g: &Graph, node: Kmer, sink: Kmer, score: f64, seq: &mut Vec<u8>, on_path: &mut HashSet<Kmer>, found: &mut Vec<(f64, Vec<u8>)>, steps: &mut usize, max_len: usize) {
+fn walk(
+    g: &Graph,
+    node: Kmer,
+    sink: Kmer,
+    score: f64,
+    seq: &mut Vec<u8>,
+    on_path: &mut HashSet<Kmer>,
+    found: &mut Vec<(f64, Vec<u8>)>,
+    steps: &mut usize,
+    max_len: usize,
+) {
     *steps += 1;
     if node == sink {
         found.push((score, seq.clone()));
@@ -183,7 +288,11 @@ mod tests {
         }
         let haps = haplotypes(&reference, &reads, 8);
         assert_eq!(haps[0], reference);
-        assert!(haps.contains(&snp) && haps.contains(&del), "{} haplotypes", haps.len());
+        assert!(
+            haps.contains(&snp) && haps.contains(&del),
+            "{} haplotypes",
+            haps.len()
+        );
     }
 
     #[test]

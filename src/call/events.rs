@@ -20,7 +20,14 @@ impl Event {
 
 /// Haplotype-to-reference scores (GATK's: match 200, mismatch -150, open -260, extend -11),
 /// with clipping forbidden so that the whole haplotype aligns.
-const HAP_SCORING: Scoring = Scoring { match_score: 200, mismatch: 150, gap_open: 249, gap_extend: 11, clip: 1_000_000, n_penalty: 0 };
+const HAP_SCORING: Scoring = Scoring {
+    match_score: 200,
+    mismatch: 150,
+    gap_open: 249,
+    gap_extend: 11,
+    clip: 1_000_000,
+    n_penalty: 0,
+};
 
 /// The events of `hap` against the window `contig[start .. start + window_len]`.
 pub fn of_haplotype(hap: &[u8], contig: &[u8], start: i64, window_len: usize) -> Vec<Event> {
@@ -28,7 +35,13 @@ pub fn of_haplotype(hap: &[u8], contig: &[u8], start: i64, window_len: usize) ->
     if hap == window {
         return Vec::new();
     }
-    let a = banded::align(&HAP_SCORING, hap, window, -(hap.len() as i32), window.len() as i32);
+    let a = banded::align(
+        &HAP_SCORING,
+        hap,
+        window,
+        -(hap.len() as i32),
+        window.len() as i32,
+    );
     let (mut q, mut r) = (a.query_start as usize, start + i64::from(a.target_start));
     let mut out = Vec::new();
     for &op in &a.cigar {
@@ -37,7 +50,11 @@ pub fn of_haplotype(hap: &[u8], contig: &[u8], start: i64, window_len: usize) ->
             0 => {
                 for _ in 0..n {
                     if hap[q] != contig[r as usize] {
-                        out.push(Event { pos: r, reference: vec![contig[r as usize]], alt: vec![hap[q]] });
+                        out.push(Event {
+                            pos: r,
+                            reference: vec![contig[r as usize]],
+                            alt: vec![hap[q]],
+                        });
                     }
                     q += 1;
                     r += 1;
@@ -51,12 +68,30 @@ pub fn of_haplotype(hap: &[u8], contig: &[u8], start: i64, window_len: usize) ->
             }
             _ => {
                 let reference = contig[r as usize - 1..r as usize + n].to_vec();
-                out.push(normalise(contig, r - 1, reference, vec![contig[r as usize - 1]]));
+                out.push(normalise(
+                    contig,
+                    r - 1,
+                    reference,
+                    vec![contig[r as usize - 1]],
+                ));
                 r += n as i64;
             }
         }
     }
     out
+}
+
+/// The window `contig[start..end]` with non-overlapping `events` (sorted by position) applied.
+pub fn apply(contig: &[u8], start: i64, end: i64, events: &[Event]) -> Vec<u8> {
+    let mut h = Vec::with_capacity((end - start) as usize + 64);
+    let mut at = start as usize;
+    for e in events {
+        h.extend_from_slice(&contig[at..e.pos as usize]);
+        h.extend_from_slice(&e.alt);
+        at = e.pos as usize + e.reference.len();
+    }
+    h.extend_from_slice(&contig[at..end as usize]);
+    h
 }
 
 /// Left-aligns and trims an indel (Tan et al. 2015): drop a shared last base, extending to the
@@ -66,7 +101,11 @@ pub fn normalise(contig: &[u8], mut pos: i64, mut reference: Vec<u8>, mut alt: V
         if reference.len() > 1 && alt.len() > 1 && reference.last() == alt.last() {
             reference.pop();
             alt.pop();
-        } else if (reference.len() == 1 || alt.len() == 1) && reference.last() == alt.last() && pos > 0 && reference.len() != alt.len() {
+        } else if (reference.len() == 1 || alt.len() == 1)
+            && reference.last() == alt.last()
+            && pos > 0
+            && reference.len() != alt.len()
+        {
             reference.pop();
             alt.pop();
             pos -= 1;
@@ -82,7 +121,11 @@ pub fn normalise(contig: &[u8], mut pos: i64, mut reference: Vec<u8>, mut alt: V
         alt.remove(0);
         pos += 1;
     }
-    Event { pos, reference, alt }
+    Event {
+        pos,
+        reference,
+        alt,
+    }
 }
 
 #[cfg(test)]
@@ -94,7 +137,14 @@ mod tests {
         // ref: G A C A C A C T ; deleting one "AC" anywhere in the run gives the same sequence.
         let contig = vec![2, 0, 1, 0, 1, 0, 1, 3];
         let e = normalise(&contig, 3, vec![0, 1, 0], vec![0]);
-        assert_eq!(e, Event { pos: 0, reference: vec![2, 0, 1], alt: vec![2] });
+        assert_eq!(
+            e,
+            Event {
+                pos: 0,
+                reference: vec![2, 0, 1],
+                alt: vec![2]
+            }
+        );
     }
 
     #[test]

@@ -60,9 +60,18 @@ pub fn sites(hap_events: &[Vec<Event>]) -> Vec<Site> {
     let mut i = 0;
     while i < all.len() {
         let pos = all[i].pos;
-        let group: Vec<&Event> = all[i..].iter().copied().take_while(|e| e.pos == pos).collect();
+        let group: Vec<&Event> = all[i..]
+            .iter()
+            .copied()
+            .take_while(|e| e.pos == pos)
+            .collect();
         i += group.len();
-        let reference = group.iter().map(|e| &e.reference).max_by_key(|r| r.len()).cloned().unwrap_or_default();
+        let reference = group
+            .iter()
+            .map(|e| &e.reference)
+            .max_by_key(|r| r.len())
+            .cloned()
+            .unwrap_or_default();
         let alts: Vec<Vec<u8>> = group
             .iter()
             .map(|e| {
@@ -73,28 +82,102 @@ pub fn sites(hap_events: &[Vec<Event>]) -> Vec<Site> {
             .collect();
         let hap_allele = hap_events
             .iter()
-            .map(|evs| evs.iter().find_map(|e| group.iter().position(|g| *g == e).map(|k| k + 1)).unwrap_or(0))
+            .map(|evs| {
+                evs.iter()
+                    .find_map(|e| group.iter().position(|g| *g == e).map(|k| k + 1))
+                    .unwrap_or(0)
+            })
             .collect();
-        out.push(Site { pos, reference, alts, hap_allele });
+        out.push(Site {
+            pos,
+            reference,
+            alts,
+            hap_allele,
+        });
     }
     out
 }
 
+/// Genotypes a site; when the genotype leaves alleles unused, they are dropped, the alleles
+/// trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
+pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
+    let call = genotype_all(site, reads)?;
+    let used: Vec<usize> = (1..=site.alts.len())
+        .filter(|&a| call.gt.0 == a || call.gt.1 == a)
+        .collect();
+    if used.len() == site.alts.len() {
+        return Some(call);
+    }
+    let mut alts: Vec<Vec<u8>> = used.iter().map(|&a| site.alts[a - 1].clone()).collect();
+    let mut reference = site.reference.clone();
+    while reference.len() > 1
+        && alts
+            .iter()
+            .all(|a| a.len() > 1 && a.last() == reference.last())
+    {
+        reference.pop();
+        alts.iter_mut().for_each(|a| {
+            a.pop();
+        });
+    }
+    let hap_allele = site
+        .hap_allele
+        .iter()
+        .map(|&a| used.iter().position(|&u| u == a).map_or(0, |i| i + 1))
+        .collect();
+    genotype_all(
+        &Site {
+            pos: site.pos,
+            reference,
+            alts,
+            hap_allele,
+        },
+        reads,
+    )
+}
+
 /// Genotypes a site from the reads that span it; None when the best genotype is homozygous
 /// reference or the call is below [`MIN_QUAL`].
-pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
+fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
     let n_alleles = site.alts.len() + 1;
     let end = site.pos + site.reference.len() as i64;
-    let spanning: Vec<&ReadLik> = reads.iter().filter(|r| r.span.0 <= site.pos && r.span.1 >= end).collect();
-    let per_read: Vec<Vec<f64>> = spanning.iter().map(|r| allele_liks(site, r, n_alleles)).collect();
-    let genotypes: Vec<(usize, usize)> = (0..n_alleles).flat_map(|b| (0..=b).map(move |a| (a, b))).collect();
-    let gls: Vec<f64> = genotypes.iter().map(|&(a, b)| per_read.iter().map(|l| mix(l[a], l[b])).sum()).collect();
+    let spanning: Vec<&ReadLik> = reads
+        .iter()
+        .filter(|r| r.span.0 <= site.pos && r.span.1 >= end)
+        .collect();
+    let per_read: Vec<Vec<f64>> = spanning
+        .iter()
+        .map(|r| allele_liks(site, r, n_alleles))
+        .collect();
+    let genotypes: Vec<(usize, usize)> = (0..n_alleles)
+        .flat_map(|b| (0..=b).map(move |a| (a, b)))
+        .collect();
+    let gls: Vec<f64> = genotypes
+        .iter()
+        .map(|&(a, b)| per_read.iter().map(|l| mix(l[a], l[b])).sum())
+        .collect();
     let best = (0..gls.len()).fold(0, |m, i| if gls[i] > gls[m] { i } else { m });
+    if std::env::var_os("ZENOME_DEBUG_GL").is_some() {
+        eprintln!(
+            "  gl {gls:?} spanning {} per_read {:?}",
+            spanning.len(),
+            per_read
+                .iter()
+                .map(|l| l
+                    .iter()
+                    .map(|x| (x * 10.0).round() / 10.0)
+                    .collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        );
+    }
     if best == 0 {
         return None;
     }
     let max = gls[best];
-    let pl: Vec<u32> = gls.iter().map(|g| (-10.0 * (g - max)).round().min(f64::from(u32::MAX)) as u32).collect();
+    let pl: Vec<u32> = gls
+        .iter()
+        .map(|g| (-10.0 * (g - max)).round().min(f64::from(u32::MAX)) as u32)
+        .collect();
     let mut sorted = pl.clone();
     sorted.sort_unstable();
     let gq = sorted.get(1).copied().unwrap_or(0).min(99);
@@ -140,8 +223,20 @@ fn mix(a: f64, b: f64) -> f64 {
 fn quality(gls: &[f64], genotypes: &[(usize, usize)], snp: bool) -> f64 {
     let theta: f64 = if snp { 1e-3 } else { 1.25e-4 };
     let n_alt = (genotypes.len() - 1) as f64;
-    let prior = |g: &(usize, usize)| if g.1 == 0 { (1.0 - 1.5 * theta).log10() } else if g.0 == 0 { (theta / n_alt).log10() } else { (theta / 2.0 / n_alt).log10() };
-    let post: Vec<f64> = gls.iter().zip(genotypes).map(|(l, g)| l + prior(g)).collect();
+    let prior = |g: &(usize, usize)| {
+        if g.1 == 0 {
+            (1.0 - 1.5 * theta).log10()
+        } else if g.0 == 0 {
+            (theta / n_alt).log10()
+        } else {
+            (theta / 2.0 / n_alt).log10()
+        }
+    };
+    let post: Vec<f64> = gls
+        .iter()
+        .zip(genotypes)
+        .map(|(l, g)| l + prior(g))
+        .collect();
     let max = post.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let total: f64 = post.iter().map(|p| 10f64.powf(p - max)).sum();
     let p_ref = 10f64.powf(post[0] - max) / total;
@@ -149,12 +244,20 @@ fn quality(gls: &[f64], genotypes: &[(usize, usize)], snp: bool) -> f64 {
 }
 
 /// AD (informative reads per allele) and strand counts for REF against `alt`.
-fn support(reads: &[&ReadLik], per_read: &[Vec<f64>], n: usize, alt: usize) -> (Vec<u32>, StrandCounts) {
+fn support(
+    reads: &[&ReadLik],
+    per_read: &[Vec<f64>],
+    n: usize,
+    alt: usize,
+) -> (Vec<u32>, StrandCounts) {
     let mut ad = vec![0u32; n];
     let mut s = StrandCounts::default();
     for (r, l) in reads.iter().zip(per_read) {
         let best = (0..n).fold(0, |m, i| if l[i] > l[m] { i } else { m });
-        let second = (0..n).filter(|&i| i != best).map(|i| l[i]).fold(f64::NEG_INFINITY, f64::max);
+        let second = (0..n)
+            .filter(|&i| i != best)
+            .map(|i| l[i])
+            .fold(f64::NEG_INFINITY, f64::max);
         if l[best] - second < INFORMATIVE {
             continue;
         }
@@ -175,7 +278,11 @@ fn filters(c: &Call, s: &StrandCounts) -> Vec<&'static str> {
     if c.qual < LOW_QUAL {
         f.push("LowQual");
     }
-    let (fs_max, sor_max) = if c.site.is_snp() { (60.0, 3.0) } else { (200.0, 10.0) };
+    let (fs_max, sor_max) = if c.site.is_snp() {
+        (60.0, 3.0)
+    } else {
+        (200.0, 10.0)
+    };
     if c.fs > fs_max || c.sor > sor_max || strand::one_strand_p(s) < 1e-3 {
         f.push("StrandBias");
     }
@@ -187,11 +294,20 @@ mod tests {
     use super::*;
 
     fn read(liks: [f64; 2], rev: bool) -> ReadLik {
-        ReadLik { liks: liks.to_vec(), rev, span: (0, 200) }
+        ReadLik {
+            liks: liks.to_vec(),
+            rev,
+            span: (0, 200),
+        }
     }
 
     fn site() -> Site {
-        Site { pos: 100, reference: vec![0], alts: vec![vec![1]], hap_allele: vec![0, 1] }
+        Site {
+            pos: 100,
+            reference: vec![0],
+            alts: vec![vec![1]],
+            hap_allele: vec![0, 1],
+        }
     }
 
     #[test]
@@ -224,8 +340,16 @@ mod tests {
 
     #[test]
     fn events_at_one_position_merge_into_a_multiallelic_site() {
-        let snp = Event { pos: 10, reference: vec![0], alt: vec![1] };
-        let del = Event { pos: 10, reference: vec![0, 2, 2], alt: vec![0] };
+        let snp = Event {
+            pos: 10,
+            reference: vec![0],
+            alt: vec![1],
+        };
+        let del = Event {
+            pos: 10,
+            reference: vec![0, 2, 2],
+            alt: vec![0],
+        };
         let s = sites(&[vec![], vec![snp], vec![del]]);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].reference, vec![0, 2, 2]);

@@ -72,18 +72,30 @@ impl BamSource {
     /// Opens and checks a BAM: coordinate-sorted, indexed, readable.
     pub fn open(path: &Path) -> Result<Self> {
         let bad = |msg: String| Error::input(path, msg);
-        let mut reader = bam::io::reader::Builder.build_from_path(path).map_err(|e| Error::io(path, e))?;
-        let header = reader.read_header().map_err(|e| bad(format!("not a readable BAM file ({e})")))?;
+        let mut reader = bam::io::reader::Builder
+            .build_from_path(path)
+            .map_err(|e| Error::io(path, e))?;
+        let header = reader
+            .read_header()
+            .map_err(|e| bad(format!("not a readable BAM file ({e})")))?;
         let sorted = header
             .header()
-            .and_then(|h| h.other_fields().get(&noodles_sam::header::record::value::map::header::tag::SORT_ORDER))
+            .and_then(|h| {
+                h.other_fields()
+                    .get(&noodles_sam::header::record::value::map::header::tag::SORT_ORDER)
+            })
             .is_some_and(|so| so == "coordinate");
         if !sorted {
             return Err(bad("the BAM is not coordinate-sorted (@HD SO:coordinate); sort it first (samtools sort)".into()));
         }
         let bai = format!("{}.bai", path.display());
-        let index = bam::bai::fs::read(&bai).map_err(|_| bad(format!("the BAM has no index ({bai}); run samtools index")))?;
-        Ok(BamSource { path: path.to_path_buf(), header, index })
+        let index = bam::bai::fs::read(&bai)
+            .map_err(|_| bad(format!("the BAM has no index ({bai}); run samtools index")))?;
+        Ok(BamSource {
+            path: path.to_path_buf(),
+            header,
+            index,
+        })
     }
 
     /// The sample name: the first @RG's SM, or the file name.
@@ -91,8 +103,16 @@ impl BamSource {
         self.header
             .read_groups()
             .values()
-            .find_map(|rg| rg.other_fields().get(&noodles_sam::header::record::value::map::read_group::tag::SAMPLE).map(|s| s.to_string()))
-            .unwrap_or_else(|| self.path.file_stem().map_or("SAMPLE".into(), |s| s.to_string_lossy().into_owned()))
+            .find_map(|rg| {
+                rg.other_fields()
+                    .get(&noodles_sam::header::record::value::map::read_group::tag::SAMPLE)
+                    .map(|s| s.to_string())
+            })
+            .unwrap_or_else(|| {
+                self.path
+                    .file_stem()
+                    .map_or("SAMPLE".into(), |s| s.to_string_lossy().into_owned())
+            })
     }
 
     /// Usable reads overlapping `[start, end)` (0-based) of contig `name`.
@@ -100,7 +120,10 @@ impl BamSource {
         let err = |e: std::io::Error| Error::input(&self.path, e.to_string());
         let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         let mut reader = bam::io::IndexedReader::new(file, self.index.clone());
-        let (Some(a), Some(b)) = (Position::new(start.max(0) as usize + 1), Position::new(end.max(1) as usize)) else {
+        let (Some(a), Some(b)) = (
+            Position::new(start.max(0) as usize + 1),
+            Position::new(end.max(1) as usize),
+        ) else {
             return Ok(Vec::new());
         };
         let region = Region::new(name, a..=b);
@@ -127,9 +150,19 @@ fn decode(rec: &bam::Record, path: &Path) -> Result<Option<AlnRead>> {
     let name = || rec.name().map(|n| n.to_string()).unwrap_or_default();
     let qual: Vec<u8> = rec.quality_scores().as_ref().to_vec();
     if qual.first().is_some_and(|&q| q == 0xff) || qual.is_empty() {
-        return Err(Error::input(path, format!("read '{}' has no base qualities ('*'); calling needs them", name())));
+        return Err(Error::input(
+            path,
+            format!(
+                "read '{}' has no base qualities ('*'); calling needs them",
+                name()
+            ),
+        ));
     }
-    let pos = rec.alignment_start().transpose().map_err(err)?.map_or(0, |p| p.get() as i64 - 1);
+    let pos = rec
+        .alignment_start()
+        .transpose()
+        .map_err(err)?
+        .map_or(0, |p| p.get() as i64 - 1);
     let mut ops = Vec::new();
     let mut end = pos;
     for op in rec.cigar().iter() {
@@ -150,5 +183,12 @@ fn decode(rec: &bam::Record, path: &Path) -> Result<Option<AlnRead>> {
         }
     }
     let seq: Vec<u8> = rec.sequence().iter().map(encode_base).collect();
-    Ok(Some(AlnRead { pos, end, ops, seq, qual, rev: f.is_reverse_complemented() }))
+    Ok(Some(AlnRead {
+        pos,
+        end,
+        ops,
+        seq,
+        qual,
+        rev: f.is_reverse_complemented(),
+    }))
 }

@@ -21,18 +21,32 @@ pub fn fisher_strand(c: &StrandCounts) -> f64 {
     let ln_p = |x: u32| {
         let (y, z) = (r1 - x, c1 - x);
         let w = r2 - z;
-        ln_factorial(r1) + ln_factorial(r2) + ln_factorial(c1) + ln_factorial(n - c1) - ln_factorial(n) - ln_factorial(x) - ln_factorial(y) - ln_factorial(z) - ln_factorial(w)
+        ln_factorial(r1) + ln_factorial(r2) + ln_factorial(c1) + ln_factorial(n - c1)
+            - ln_factorial(n)
+            - ln_factorial(x)
+            - ln_factorial(y)
+            - ln_factorial(z)
+            - ln_factorial(w)
     };
     let lo = c1.saturating_sub(r2);
     let hi = r1.min(c1);
     let observed = ln_p(a);
-    let p: f64 = (lo..=hi).map(ln_p).filter(|&lp| lp <= observed + 1e-7).map(f64::exp).sum();
+    let p: f64 = (lo..=hi)
+        .map(ln_p)
+        .filter(|&lp| lp <= observed + 1e-7)
+        .map(f64::exp)
+        .sum();
     (-10.0 * p.clamp(1e-300, 1.0).log10()).max(0.0)
 }
 
 /// GATK's StrandOddsRatio.
 pub fn strand_odds_ratio(c: &StrandCounts) -> f64 {
-    let (rf, rr, af, ar) = (f64::from(c.ref_fwd) + 1.0, f64::from(c.ref_rev) + 1.0, f64::from(c.alt_fwd) + 1.0, f64::from(c.alt_rev) + 1.0);
+    let (rf, rr, af, ar) = (
+        f64::from(c.ref_fwd) + 1.0,
+        f64::from(c.ref_rev) + 1.0,
+        f64::from(c.alt_fwd) + 1.0,
+        f64::from(c.alt_rev) + 1.0,
+    );
     let r = rf * ar / (rr * af);
     let symmetric = r + 1.0 / r;
     let ref_ratio = rf.min(rr) / rf.max(rr);
@@ -62,19 +76,38 @@ mod tests {
 
     #[test]
     fn balanced_strands_are_unremarkable_and_one_sided_errors_stand_out() {
-        let balanced = StrandCounts { ref_fwd: 10, ref_rev: 10, alt_fwd: 9, alt_rev: 11 };
+        let balanced = StrandCounts {
+            ref_fwd: 10,
+            ref_rev: 10,
+            alt_fwd: 9,
+            alt_rev: 11,
+        };
         assert!(fisher_strand(&balanced) < 3.0);
         assert!(strand_odds_ratio(&balanced) < 1.0);
         assert!(one_strand_p(&balanced) > 0.5);
-        let hotspot = StrandCounts { ref_fwd: 10, ref_rev: 15, alt_fwd: 5, alt_rev: 0 };
-        assert!(strand_odds_ratio(&hotspot) > 3.0, "{}", strand_odds_ratio(&hotspot));
+        let hotspot = StrandCounts {
+            ref_fwd: 10,
+            ref_rev: 15,
+            alt_fwd: 5,
+            alt_rev: 0,
+        };
+        assert!(
+            strand_odds_ratio(&hotspot) > 3.0,
+            "{}",
+            strand_odds_ratio(&hotspot)
+        );
         assert!(one_strand_p(&hotspot) < 0.01);
     }
 
     #[test]
     fn fisher_matches_a_worked_example() {
         // Table [[3, 1], [1, 3]]: two-sided p = 0.4857.
-        let c = StrandCounts { ref_fwd: 3, ref_rev: 1, alt_fwd: 1, alt_rev: 3 };
+        let c = StrandCounts {
+            ref_fwd: 3,
+            ref_rev: 1,
+            alt_fwd: 1,
+            alt_rev: 3,
+        };
         assert!((fisher_strand(&c) - (-10.0 * 0.485_714_f64.log10())).abs() < 1e-3);
     }
 }

@@ -22,7 +22,8 @@ const INITIAL_LOG10_F64: f64 = 307.050_595_577_260_5; // 1020 * log10(2)
 /// 10^(-q/10) for q in 0..128, computed once in double and shared by every kernel.
 pub fn error_prob(q: u8) -> f64 {
     static TABLE: OnceLock<[f64; 128]> = OnceLock::new();
-    TABLE.get_or_init(|| std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0)))[usize::from(q.min(127))]
+    TABLE.get_or_init(|| std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0)))
+        [usize::from(q.min(127))]
 }
 
 /// The arithmetic the recurrence needs, for f32 and f64.
@@ -84,8 +85,13 @@ fn forward<T: Real>(b: &PairHmmBatch, job: &PairHmmJob, initial: T) -> T {
         return T::ZERO;
     }
     let d0 = initial * T::from_f64(1.0 / n as f64);
-    let (mut m_prev, mut i_prev, mut d_prev) = (vec![T::ZERO; n + 1], vec![T::ZERO; n + 1], vec![d0; n + 1]);
-    let (mut m_cur, mut i_cur, mut d_cur) = (vec![T::ZERO; n + 1], vec![T::ZERO; n + 1], vec![T::ZERO; n + 1]);
+    let (mut m_prev, mut i_prev, mut d_prev) =
+        (vec![T::ZERO; n + 1], vec![T::ZERO; n + 1], vec![d0; n + 1]);
+    let (mut m_cur, mut i_cur, mut d_cur) = (
+        vec![T::ZERO; n + 1],
+        vec![T::ZERO; n + 1],
+        vec![T::ZERO; n + 1],
+    );
     for p in r {
         let t = transitions::<T>(b.ins_quals[p], b.del_quals[p], b.gcp[p]);
         let e = error_prob(b.base_quals[p]);
@@ -93,7 +99,11 @@ fn forward<T: Real>(b: &PairHmmBatch, job: &PairHmmJob, initial: T) -> T {
         let base = b.bases[p];
         for j in 1..=n {
             let h = hap[j - 1];
-            let prior = if base == h || base > 3 || h > 3 { hit } else { miss };
+            let prior = if base == h || base > 3 || h > 3 {
+                hit
+            } else {
+                miss
+            };
             m_cur[j] = prior * (m_prev[j - 1] * t.mm + i_prev[j - 1] * t.gm + d_prev[j - 1] * t.gm);
             i_cur[j] = m_prev[j] * t.mi + i_prev[j] * t.ii;
             d_cur[j] = m_cur[j - 1] * t.md + d_cur[j - 1] * t.dd;
@@ -145,14 +155,23 @@ mod tests {
             let rlen = 10 + (rng(&mut seed) % 120) as usize;
             let start = (rng(&mut seed) as usize) % hlen;
             let read: Vec<u8> = (0..rlen)
-                .map(|i| if rng(&mut seed) % 20 == 0 { (rng(&mut seed) % 4) as u8 } else { hap[(start + i) % hlen] })
+                .map(|i| {
+                    if rng(&mut seed) % 20 == 0 {
+                        (rng(&mut seed) % 4) as u8
+                    } else {
+                        hap[(start + i) % hlen]
+                    }
+                })
                 .collect();
             let quals: Vec<u8> = (0..rlen).map(|_| 5 + (rng(&mut seed) % 36) as u8).collect();
             let r = b.push_read(&read, &quals);
             let h = b.push_hap(&hap);
             b.push_job(r, h);
             let (fast, slow) = (log10_fast(&b, &b.jobs[0]), log10_oracle(&b, &b.jobs[0]));
-            assert!((fast - slow).abs() < 1e-3 * slow.abs().max(1.0), "{fast} vs {slow}");
+            assert!(
+                (fast - slow).abs() < 1e-3 * slow.abs().max(1.0),
+                "{fast} vs {slow}"
+            );
         }
     }
 
