@@ -75,10 +75,10 @@ fn add_read(r: &AlnRead, reference: &[u8], lo: i64, depth: &mut [f32], evidence:
             }
             Op::Soft(n) => {
                 let edge = if k == 0 { rp } else { rp - 1 };
-                if n >= 5 {
-                    if let Some(i) = at(edge) {
-                        evidence[i] += 0.5;
-                    }
+                if n >= 5
+                    && let Some(i) = at(edge)
+                {
+                    evidence[i] += 0.5;
                 }
                 q += n as usize;
             }

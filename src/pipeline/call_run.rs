@@ -85,15 +85,16 @@ fn check_contigs(bam: &BamSource, contigs: &[Contig], reference: &Path) -> Resul
             .other_fields()
             .get(&noodles_sam::header::record::value::map::reference_sequence::tag::MD5_CHECKSUM);
         let ours: String = c.m5.iter().map(|b| format!("{b:02x}")).collect();
-        if let Some(m5) = m5 {
-            if c.m5 != [0; 16] && !m5.to_string().eq_ignore_ascii_case(&ours) {
-                return Err(Error::input(
-                    &bam.path,
-                    format!(
-                        "contig '{name}' has M5 {m5} here but {ours} in the reference (a different reference?)"
-                    ),
-                ));
-            }
+        if let Some(m5) = m5
+            && c.m5 != [0; 16]
+            && !m5.to_string().eq_ignore_ascii_case(&ours)
+        {
+            return Err(Error::input(
+                &bam.path,
+                format!(
+                    "contig '{name}' has M5 {m5} here but {ours} in the reference (a different reference?)"
+                ),
+            ));
         }
     }
     Ok(())

@@ -156,7 +156,7 @@ mod tests {
             let start = (rng(&mut seed) as usize) % hlen;
             let read: Vec<u8> = (0..rlen)
                 .map(|i| {
-                    if rng(&mut seed) % 20 == 0 {
+                    if rng(&mut seed).is_multiple_of(20) {
                         (rng(&mut seed) % 4) as u8
                     } else {
                         hap[(start + i) % hlen]
