@@ -4,6 +4,7 @@
 pub mod align;
 pub mod call;
 pub mod demo;
+pub mod eval;
 pub mod index;
 pub mod placement;
 pub mod simulate;
@@ -28,6 +29,8 @@ pub enum Command {
     Align(align::Args),
     /// Call SNPs and indels: sorted, indexed BAM in, VCF out.
     Call(call::Args),
+    /// Compare calls to a truth set: precision, recall and F1 for SNPs and indels.
+    Eval(eval::Args),
     /// Simulate a reference, a truth set and paired reads.
     Simulate(simulate::Args),
     /// Simulate, index, align and summarise: a first run in one command.
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Index(a) => index::run(a),
         Command::Align(a) => align::run(a),
         Command::Call(a) => call::run(a),
+        Command::Eval(a) => eval::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Placement(a) => placement::run(a),

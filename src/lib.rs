@@ -13,6 +13,7 @@ pub mod backend;
 pub mod call;
 pub mod cli;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod io;
 pub mod pipeline;
