@@ -9,6 +9,9 @@ use super::records::Variant;
 /// Variants within this many bases of each other are compared as one cluster.
 const CLUSTER_GAP: i64 = 30;
 
+/// A variant's identity: contig, position, REF, ALT.
+type Key<'a> = (&'a str, i64, &'a [u8], &'a [u8]);
+
 /// Which truth and query variants were matched (by index).
 #[derive(Debug, Clone, Default)]
 pub struct Matches {
@@ -33,7 +36,7 @@ pub fn compare(
     };
     // A key may stand more than once (call sets repeat records): each query record takes an
     // unmatched truth record of the same key, preferring the same zygosity.
-    let mut index: HashMap<(&str, i64, &[u8], &[u8]), Vec<usize>> = HashMap::new();
+    let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
     for (i, v) in truth.iter().enumerate() {
         index
             .entry((v.contig.as_str(), v.pos, &v.reference[..], &v.alt[..]))
@@ -127,17 +130,17 @@ fn try_cluster(
         out.extend_from_slice(seq.get(at as usize..hi as usize)?);
         Some(out)
     };
-    if let (Some(a), Some(b)) = (spell(&t), spell(&q)) {
-        if a == b {
-            for c in cluster {
-                if c.1 {
-                    m.truth[c.2] = true
-                } else {
-                    m.query[c.2] = true
-                }
+    if let (Some(a), Some(b)) = (spell(&t), spell(&q))
+        && a == b
+    {
+        for c in cluster {
+            if c.1 {
+                m.truth[c.2] = true
+            } else {
+                m.query[c.2] = true
             }
-            m.gt_compared += 1;
-            m.gt_agree += usize::from(t.iter().all(|x| x.0.hom) == q.iter().all(|x| x.0.hom));
         }
+        m.gt_compared += 1;
+        m.gt_agree += usize::from(t.iter().all(|x| x.0.hom) == q.iter().all(|x| x.0.hom));
     }
 }
