@@ -85,3 +85,130 @@ fn variable_length_old_chemistry_reads() {
     let (n, _, _) = flag_counts(&bam);
     assert_eq!(n, 2 * 2054);
 }
+
+#[test]
+#[ignore]
+fn na12878_chr20_calls_every_confident_variant_and_nothing_else() {
+    let d = |f: &str| shared(&format!("na12878-chr20/{f}"));
+    let reference = shared("ref/chr20.window.fa.gz");
+    let (dir, bam) = align(
+        &reference,
+        &[&d("reads_1.fq.gz"), &d("reads_2.fq.gz")],
+        "chr20.bam",
+    );
+    let vcf = dir.path().join("calls.vcf.gz");
+    ok(&[
+        "call",
+        &reference,
+        bam.to_str().unwrap(),
+        "-o",
+        vcf.to_str().unwrap(),
+        "-q",
+        "-r",
+        "chr20:10000000-10100000",
+    ]);
+    let out = ok(&[
+        "eval",
+        "--ref",
+        &reference,
+        "--truth",
+        &d("truth.vcf.gz"),
+        "--query",
+        vcf.to_str().unwrap(),
+        "-L",
+        &d("confident.bed"),
+        "--json",
+    ]);
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        json.contains(
+            "\"snp\": {\"truth\": 45, \"tp\": 45, \"tp_query\": 45, \"fp\": 0, \"fn\": 0"
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"indel\": {\"truth\": 4, \"tp\": 4, \"tp_query\": 4, \"fp\": 0, \"fn\": 0"),
+        "{json}"
+    );
+}
+
+#[test]
+#[ignore]
+fn eval_of_platinum_chr21_against_itself_and_a_perturbed_copy() {
+    let p = |f: &str| shared(&format!("platinum-chr21-truth/{f}"));
+    let (fai, truth, bed) = (
+        p("chr21.fa.fai"),
+        p("PG_NA12878_chr21.vcf.gz"),
+        p("PG_Conf_chr21.bed.gz"),
+    );
+    let out = ok(&[
+        "eval", "--ref", &fai, "--truth", &truth, "--query", &truth, "-L", &bed, "--json",
+    ]);
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        json.contains("\"fp\": 0, \"fn\": 0, \"precision\": 1.00000, \"recall\": 1.00000"),
+        "{json}"
+    );
+    assert!(
+        !json.contains("\"fn\": 1") && json.contains("\"gt_concordance\": 1.00000"),
+        "{json}"
+    );
+    // Drop every tenth record and move every twentieth one base: recall falls to about 0.85,
+    // and the moved records become false positives.
+    let mut text = String::new();
+    use std::io::Read;
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&truth).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut perturbed = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') {
+            perturbed.push_str(line);
+        } else if i % 10 == 0 {
+            continue;
+        } else if i % 20 == 5 {
+            let mut f: Vec<String> = line.split('\t').map(String::from).collect();
+            f[1] = (f[1].parse::<u64>().unwrap() + 1).to_string();
+            perturbed.push_str(&f.join("\t"));
+        } else {
+            perturbed.push_str(line);
+        }
+        perturbed.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let q = dir.path().join("perturbed.vcf");
+    std::fs::write(&q, perturbed).unwrap();
+    let out = ok(&[
+        "eval",
+        "--ref",
+        &fai,
+        "--truth",
+        &truth,
+        "--query",
+        q.to_str().unwrap(),
+        "-L",
+        &bed,
+        "--json",
+    ]);
+    let json = String::from_utf8(out.stdout).unwrap();
+    let recall: f64 = json
+        .split("\"recall\": ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let precision: f64 = json
+        .split("\"precision\": ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((0.83..0.87).contains(&recall), "{json}");
+    assert!((0.93..0.96).contains(&precision), "{json}");
+}

@@ -1,0 +1,279 @@
+//! `zenome call` and `zenome eval` as a user runs them, on test-data/sim-60k (12x, duplicates).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn aligned(dir: &Path) -> String {
+    let bam = dir.join("a.bam");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &r1,
+        &r2,
+        "-o",
+        bam.to_str().unwrap(),
+        "-q",
+        "-R",
+        "@RG\\tID:a\\tSM:SIM1",
+    ]);
+    bam.display().to_string()
+}
+
+fn records(path: &Path) -> Vec<String> {
+    let mut text = String::new();
+    use std::io::Read;
+    let f = std::fs::File::open(path).unwrap();
+    if path.extension().is_some_and(|e| e == "gz") {
+        flate2::read::MultiGzDecoder::new(f)
+            .read_to_string(&mut text)
+            .unwrap();
+    } else {
+        std::io::BufReader::new(f)
+            .read_to_string(&mut text)
+            .unwrap();
+    }
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+fn eval_json(query: &str) -> String {
+    let out = ok(&[
+        "eval",
+        "--ref",
+        &test_data("sim-60k/ref.fa"),
+        "--truth",
+        &test_data("sim-60k/truth.vcf.gz"),
+        "--query",
+        query,
+        "--json",
+    ]);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn field(json: &str, kind: &str, name: &str) -> f64 {
+    let part = &json[json.find(&format!("\"{kind}\"")).unwrap()..];
+    let at = part.find(&format!("\"{name}\": ")).unwrap() + name.len() + 4;
+    part[at..]
+        .split([',', '}'])
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn calls_the_simulated_truth_with_a_valid_indexed_vcf() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = aligned(dir.path());
+    let vcf = dir.path().join("c.vcf.gz");
+    ok(&[
+        "call",
+        &test_data("sim-60k/ref.fa"),
+        &bam,
+        "-o",
+        vcf.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(dir.path().join("c.vcf.gz.tbi").exists());
+    let mut header = String::new();
+    use std::io::Read;
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&vcf).unwrap())
+        .read_to_string(&mut header)
+        .unwrap();
+    assert!(header.starts_with("##fileformat=VCFv4.2\n"));
+    assert!(header.contains("##contig=<ID=sim1,length=60000>"));
+    assert!(header.contains("\tFORMAT\tSIM1\n"));
+    assert!(header.contains("##zenome_command="));
+    let recs = records(&vcf);
+    assert!(
+        recs.iter()
+            .all(|r| r.split('\t').nth(8) == Some("GT:AD:DP:GQ:PL"))
+    );
+    let json = eval_json(vcf.to_str().unwrap());
+    assert!(field(&json, "snp", "precision") >= 0.98, "{json}");
+    assert!(field(&json, "snp", "recall") >= 0.9, "{json}");
+    assert!(field(&json, "indel", "recall") >= 0.7, "{json}");
+}
+
+#[test]
+fn vcf_is_identical_across_threads_and_regions_concatenate() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = aligned(dir.path());
+    let reference = test_data("sim-60k/ref.fa");
+    let path = |n: &str| dir.path().join(n).display().to_string();
+    ok(&[
+        "call",
+        &reference,
+        &bam,
+        "-o",
+        &path("t1.vcf"),
+        "-q",
+        "-t",
+        "1",
+    ]);
+    ok(&[
+        "call",
+        &reference,
+        &bam,
+        "-o",
+        &path("t2.vcf"),
+        "-q",
+        "-t",
+        "2",
+    ]);
+    assert_eq!(
+        records(Path::new(&path("t1.vcf"))),
+        records(Path::new(&path("t2.vcf")))
+    );
+    ok(&[
+        "call",
+        &reference,
+        &bam,
+        "-o",
+        &path("a.vcf"),
+        "-q",
+        "-r",
+        "sim1:1-27000",
+    ]);
+    ok(&[
+        "call",
+        &reference,
+        &bam,
+        "-o",
+        &path("b.vcf"),
+        "-q",
+        "-r",
+        "sim1:27001-60000",
+    ]);
+    let mut parts = records(Path::new(&path("a.vcf")));
+    parts.extend(records(Path::new(&path("b.vcf"))));
+    assert_eq!(parts, records(Path::new(&path("t1.vcf"))));
+    std::fs::write(path("r.bed"), "sim1\t0\t27000\nsim1\t27000\t60000\n").unwrap();
+    ok(&[
+        "call",
+        &reference,
+        &bam,
+        "-o",
+        &path("bed.vcf"),
+        "-q",
+        "-L",
+        &path("r.bed"),
+    ]);
+    assert_eq!(
+        records(Path::new(&path("bed.vcf"))),
+        records(Path::new(&path("t1.vcf")))
+    );
+}
+
+#[test]
+fn bad_bams_and_regions_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let bam = aligned(dir.path());
+    let out = dir.path().join("o.vcf.gz");
+    let o = out.to_str().unwrap();
+    let expect = |args: &[&str], what: &str| {
+        let r = zenome(args);
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(what) && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+        assert!(!out.exists());
+    };
+    expect(
+        &["call", &reference, &bam, "-o", o, "-r", "sim1:59000-70000"],
+        "outside contig",
+    );
+    expect(
+        &["call", &reference, &bam, "-o", o, "-r", "chrX:1-10"],
+        "no contig 'chrX'",
+    );
+    expect(
+        &[
+            "call",
+            &test_data("bad/duplicate_contigs.fa"),
+            &bam,
+            "-o",
+            o,
+        ],
+        "duplicate contig name",
+    );
+    let other = dir.path().join("other.fa");
+    std::fs::write(&other, ">sim1\nACGTACGTACGT\n").unwrap();
+    expect(
+        &["call", other.to_str().unwrap(), &bam, "-o", o],
+        "has length 60000 here but 12",
+    );
+    let unsorted = dir.path().join("u.bam");
+    ok(&[
+        "align",
+        &reference,
+        &test_data("sim-60k/reads_1.fq.gz"),
+        "-o",
+        unsorted.to_str().unwrap(),
+        "--unsorted",
+        "-q",
+    ]);
+    expect(
+        &["call", &reference, unsorted.to_str().unwrap(), "-o", o],
+        "not coordinate-sorted",
+    );
+    let unindexed = dir.path().join("n.bam");
+    std::fs::copy(&bam, &unindexed).unwrap();
+    expect(
+        &["call", &reference, unindexed.to_str().unwrap(), "-o", o],
+        "has no index",
+    );
+    let empty = dir.path().join("empty.bam");
+    std::fs::write(&empty, b"").unwrap();
+    expect(
+        &["call", &reference, empty.to_str().unwrap(), "-o", o],
+        "empty.bam",
+    );
+}
+
+#[test]
+fn eval_matches_two_representations_of_one_indel_and_counts_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    // Reference with a CA repeat at positions 5-12; deleting one CA can be written anywhere in it.
+    std::fs::write(p("r.fa"), ">c\nGGGGTCACACACATTTTGGGGCCCCAAAATTTT\n").unwrap();
+    let head = "##fileformat=VCFv4.2\n##contig=<ID=c,length=33>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n";
+    std::fs::write(p("t.vcf"), format!("{head}c\t5\t.\tTCA\tT\t.\tPASS\t.\tGT\t0/1\nc\t20\t.\tG\tA\t.\tPASS\t.\tGT\t1/1\nc\t25\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\n")).unwrap();
+    // The same deletion written at the right end of the repeat, the SNP at 20 with the wrong
+    // genotype, the SNP at 25 as in the truth, a false SNP at 30, and a filtered record at 31
+    // that does not count.
+    std::fs::write(p("q.vcf"), format!("{head}c\t11\t.\tACA\tA\t50\tPASS\t.\tGT\t0/1\nc\t20\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\nc\t25\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\nc\t30\t.\tT\tG\t50\tPASS\t.\tGT\t0/1\nc\t31\t.\tT\tG\t5\tLowQual\t.\tGT\t0/1\n")).unwrap();
+    let out = ok(&[
+        "eval",
+        "--ref",
+        &p("r.fa"),
+        "--truth",
+        &p("t.vcf"),
+        "--query",
+        &p("q.vcf"),
+        "--json",
+    ]);
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(field(&json, "indel", "tp"), 1.0, "{json}");
+    assert_eq!(field(&json, "indel", "fp"), 0.0, "{json}");
+    assert_eq!(field(&json, "snp", "tp"), 2.0, "{json}");
+    assert_eq!(field(&json, "snp", "fp"), 1.0, "{json}");
+    assert!(
+        (field(&json, "snp", "precision") - 2.0 / 3.0).abs() < 1e-4,
+        "{json}"
+    );
+    assert!(json.contains("\"gt_concordance\": 0.66667"), "{json}");
+}
