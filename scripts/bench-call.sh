@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Calling benchmark: zenome call against bcftools mpileup|call and freebayes on the same BAMs
+# (bwa mem, then samtools fixmate -m, sort, markdup: only the callers differ), scored with
+# zenome eval (peers at QUAL>=20, zenome's PASS records), in one run:
+#   - real NA12878 reads (../shared/data/na12878-chr20) over window.bed and confident.bed;
+#   - simulated 2x150 over chr20:30,000,001-32,000,000 at 30x and 12x, with 5% PCR duplicates
+#     and 40 strand-specific recurrent-error hotspots.
+# Usage: scripts/bench-call.sh [WORKDIR]   (default target/bench-call; results.md written there)
+# Needs: bwa samtools bcftools freebayes tabix (Debian packages), GNU time, python3.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=${ZENOME_DATA:-$root/../shared/data}
+work=${1:-$root/target/bench-call}
+t=2
+for tool in bwa samtools bcftools freebayes bgzip python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench-call: $tool is missing (apt-get install bwa samtools bcftools freebayes tabix time)" >&2; exit 1; }
+done
+(cd "$root" && cargo build --release --quiet)
+z=$root/target/release/zenome
+mkdir -p "$work" && cd "$work"
+rm -f times.tsv
+
+timeit() { # name command...
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "time.$name" "$@"
+  printf '%s\t%s\n' "$name" "$(cat "time.$name")" >> times.tsv
+}
+
+[ -s chr20.fa ] || zcat "$data/ref/chr20.fa.gz" > chr20.fa
+[ -s chr20.fa.fai ] || samtools faidx chr20.fa
+[ -s chr20.fa.bwt ] || bwa index chr20.fa 2>/dev/null
+
+bam() { # name r1 r2
+  [ -s "$1.bam.bai" ] && return
+  bwa mem -t $t -R "@RG\tID:$1\tSM:$1" chr20.fa "$2" "$3" 2>/dev/null | samtools fixmate -m - - | samtools sort -@$t - 2>/dev/null \
+    | samtools markdup - "$1.bam" 2>/dev/null
+  samtools index "$1.bam"
+}
+
+echo "== inputs"
+bam real "$data/na12878-chr20/reads_1.fq.gz" "$data/na12878-chr20/reads_2.fq.gz"
+for depth in 30 12; do
+  [ -s sim$depth/reads_1.fq.gz ] || "$z" simulate -o sim$depth --reference chr20.fa --region chr20:30000001-32000000 \
+    --depth $depth --duplicates 0.05 --strand-errors 40 --seed $((100 + depth))
+  bam sim$depth sim$depth/reads_1.fq.gz sim$depth/reads_2.fq.gz
+done
+
+run_callers() { # dataset region
+  local d=$1 region=$2
+  timeit ${d}_zenome "$z" call chr20.fa $d.bam -o $d.zenome.vcf.gz -r "$region" -t $t -q
+  timeit ${d}_bcftools bash -c "bcftools mpileup -Ou -f chr20.fa -r $region $d.bam 2>/dev/null | bcftools call -mv -Oz -o $d.bcftools.vcf.gz 2>/dev/null"
+  timeit ${d}_freebayes bash -c "freebayes -f chr20.fa -r $region $d.bam | bgzip > $d.freebayes.vcf.gz"
+}
+
+score() { # dataset truth bed label
+  local d=$1 truth=$2 bed=$3 label=$4
+  for x in zenome bcftools freebayes; do
+    local q=0; [ $x = zenome ] || q=20
+    "$z" eval --ref chr20.fa --truth "$truth" --query $d.$x.vcf.gz -L "$bed" --min-qual $q --json > $d.$x.$label.json
+    # Calls made inside the BED (PASS, QUAL>=20 for the peers), for the call-count bar.
+    bcftools view -H -f PASS,. -i "QUAL>=$q" -T "$bed" $d.$x.vcf.gz | wc -l > $d.$x.$label.count
+  done
+}
+
+echo "== real"
+run_callers real chr20:10000000-10100000
+score real "$data/na12878-chr20/truth.vcf.gz" "$data/na12878-chr20/window.bed" window
+score real "$data/na12878-chr20/truth.vcf.gz" "$data/na12878-chr20/confident.bed" confident
+bcftools view -H -T "$data/na12878-chr20/window.bed" "$data/na12878-chr20/truth.vcf.gz" | wc -l > real.truth.window.count
+
+for depth in 30 12; do
+  echo "== simulated ${depth}x"
+  run_callers sim$depth chr20:30000001-32000000
+  score sim$depth sim$depth/truth.vcf.gz sim$depth/confident.bed all
+done
+
+python3 "$root/scripts/bench_call_report.py" . | tee results.md
