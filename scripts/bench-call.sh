@@ -29,6 +29,7 @@ timeit() { # name command...
 [ -s chr20.fa ] || zcat "$data/ref/chr20.fa.gz" > chr20.fa
 [ -s chr20.fa.fai ] || samtools faidx chr20.fa
 [ -s chr20.fa.bwt ] || bwa index chr20.fa 2>/dev/null
+[ -s chr20.fa.zmi ] || "$z" index chr20.fa 2>/dev/null   # zenome reads the sequence from it, as the peers use .fai
 
 bam() { # name r1 r2
   [ -s "$1.bam.bai" ] && return

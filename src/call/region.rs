@@ -110,11 +110,16 @@ fn prepare(
 ) -> Option<Window> {
     let mut clipped = Vec::new();
     let mut info = Vec::new();
+    let (ca, cb) = (
+        (active.0 - SITE_SLACK).max(ws + 1),
+        (active.1 + SITE_SLACK).min(we - 1),
+    );
     for r in reads.iter().filter(|r| r.pos < we && r.end > ws) {
         let (seq, qual) = r.clip_to(ws, we);
         if seq.len() >= MIN_CLIPPED {
             clipped.push((seq, qual));
-            info.push((r.rev, (r.pos, r.end)));
+            // Only reads reaching into the active span can span a site genotyped here.
+            info.push((r.rev, (r.pos, r.end), r.pos < cb && r.end > ca));
         }
     }
     let reference = &contig[ws as usize..we as usize];
@@ -161,16 +166,21 @@ fn prepare(
     }
     let hap_spans: Vec<_> = haps.iter().map(|h| batch.push_hap(h)).collect();
     let first_job = batch.len();
-    for (seq, qual) in &clipped {
+    let mut used = Vec::new();
+    for ((seq, qual), &(rev, span, useful)) in clipped.iter().zip(&info) {
+        if !useful {
+            continue;
+        }
         let r = batch.push_read(seq, qual);
         for &h in &hap_spans {
             batch.push_job(r, h);
         }
+        used.push((rev, span));
     }
     Some(Window {
         active,
         hap_events,
-        reads: info,
+        reads: used,
         first_job,
     })
 }

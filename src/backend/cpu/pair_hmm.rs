@@ -79,8 +79,8 @@ fn transitions<T: Real>(ins: u8, del: u8, gcp: u8) -> Transitions<T> {
 /// Returns the sum over the last row of M and I, still scaled by `initial`.
 fn forward<T: Real>(b: &PairHmmBatch, job: &PairHmmJob, initial: T) -> T {
     let r = job.read_off as usize..(job.read_off + job.read_len) as usize;
-    let hap = &b.haps[job.hap_off as usize..(job.hap_off + job.hap_len) as usize];
-    let n = hap.len();
+    let n = job.hap_len as usize;
+    let hap = &b.haps[job.hap_off as usize..][..n];
     if n == 0 || r.is_empty() {
         return T::ZERO;
     }
@@ -97,16 +97,36 @@ fn forward<T: Real>(b: &PairHmmBatch, job: &PairHmmJob, initial: T) -> T {
         let e = error_prob(b.base_quals[p]);
         let (hit, miss) = (T::from_f64(1.0 - e), T::from_f64(e / 3.0));
         let base = b.bases[p];
-        for j in 1..=n {
-            let h = hap[j - 1];
-            let prior = if base == h || base > 3 || h > 3 {
+        // M and I of the row depend only on the previous row: one branch-free pass the compiler
+        // can vectorise. D depends on the cell to its left: a second, sequential pass. Each
+        // cell's arithmetic is the same as in a single pass.
+        let (m_diag, m_up, i_diag, i_up, d_diag) = (
+            &m_prev[..n],
+            &m_prev[1..=n],
+            &i_prev[..n],
+            &i_prev[1..=n],
+            &d_prev[..n],
+        );
+        let cells = m_cur[1..=n]
+            .iter_mut()
+            .zip(&mut i_cur[1..=n])
+            .zip(hap)
+            .zip(m_diag.iter().zip(m_up))
+            .zip(i_diag.iter().zip(i_up))
+            .zip(d_diag);
+        for (((((mc, ic), &h), (&md, &mu)), (&id, &iu)), &dd) in cells {
+            let prior = if (base == h) | (base > 3) | (h > 3) {
                 hit
             } else {
                 miss
             };
-            m_cur[j] = prior * (m_prev[j - 1] * t.mm + i_prev[j - 1] * t.gm + d_prev[j - 1] * t.gm);
-            i_cur[j] = m_prev[j] * t.mi + i_prev[j] * t.ii;
-            d_cur[j] = m_cur[j - 1] * t.md + d_cur[j - 1] * t.dd;
+            *mc = prior * (md * t.mm + id * t.gm + dd * t.gm);
+            *ic = mu * t.mi + iu * t.ii;
+        }
+        let mut left = T::ZERO;
+        for (d, &m) in d_cur[1..=n].iter_mut().zip(&m_cur[..n]) {
+            left = m * t.md + left * t.dd;
+            *d = left;
         }
         std::mem::swap(&mut m_prev, &mut m_cur);
         std::mem::swap(&mut i_prev, &mut i_cur);
