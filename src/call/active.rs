@@ -11,6 +11,8 @@ const MIN_FRACTION: f32 = 0.08;
 const JOIN: i64 = 40;
 /// Longest window; longer runs are cut.
 const MAX_WINDOW: i64 = 300;
+/// Soft-clip edges this close count together.
+const CLIP_POOL: usize = 3;
 /// Bases under this quality are not evidence.
 const MIN_BASE_QUAL: u8 = 10;
 
@@ -19,12 +21,27 @@ pub fn windows(reads: &[AlnRead], reference: &[u8], lo: i64, hi: i64) -> Vec<(i6
     let len = (hi - lo).max(0) as usize;
     let mut depth = vec![0f32; len];
     let mut evidence = vec![0f32; len];
+    let mut clips = vec![0f32; len];
     for r in reads {
-        add_read(r, reference, lo, &mut depth, &mut evidence);
+        add_read(r, reference, lo, &mut depth, &mut evidence, &mut clips);
     }
     let mut out: Vec<(i64, i64)> = Vec::new();
     for i in 0..len {
-        if evidence[i] < MIN_EVIDENCE || evidence[i] < MIN_FRACTION * depth[i].max(1.0) {
+        // Clip edges of reads over one insertion or deletion scatter by a few bases: pool them.
+        let pooled: f32 = clips[i.saturating_sub(CLIP_POOL)..(i + CLIP_POOL + 1).min(len)]
+            .iter()
+            .sum();
+        let e = evidence[i] + pooled;
+        if std::env::var_os("ZENOME_DEBUG_ACTIVE").is_some() && (e > 0.0) {
+            eprintln!(
+                "active? {} depth {} evidence {} pooled clips {}",
+                lo + i as i64 + 1,
+                depth[i],
+                evidence[i],
+                pooled
+            );
+        }
+        if e < MIN_EVIDENCE || e < MIN_FRACTION * depth[i].max(1.0) {
             continue;
         }
         let p = lo + i as i64;
@@ -36,7 +53,14 @@ pub fn windows(reads: &[AlnRead], reference: &[u8], lo: i64, hi: i64) -> Vec<(i6
     out
 }
 
-fn add_read(r: &AlnRead, reference: &[u8], lo: i64, depth: &mut [f32], evidence: &mut [f32]) {
+fn add_read(
+    r: &AlnRead,
+    reference: &[u8],
+    lo: i64,
+    depth: &mut [f32],
+    evidence: &mut [f32],
+    clips: &mut [f32],
+) {
     let n = depth.len();
     let at = |p: i64| usize::try_from(p - lo).ok().filter(|&i| i < n);
     let (mut rp, mut q) = (r.pos, 0usize);
@@ -78,7 +102,7 @@ fn add_read(r: &AlnRead, reference: &[u8], lo: i64, depth: &mut [f32], evidence:
                 if n >= 5
                     && let Some(i) = at(edge)
                 {
-                    evidence[i] += 0.5;
+                    clips[i] += 1.0;
                 }
                 q += n as usize;
             }

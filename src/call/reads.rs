@@ -34,13 +34,17 @@ pub struct AlnRead {
 
 impl AlnRead {
     /// Read bases aligned to reference positions `[start, end)`, with their qualities: the read
-    /// clipped to a window (insertions inside the window kept).
+    /// clipped to a window (insertions inside the window kept). Soft-clipped ends next to an
+    /// aligned base in the window are kept too, as far as the window reaches: they often hold
+    /// the inserted or rearranged sequence that made the aligner clip.
     pub fn clip_to(&self, start: i64, end: i64) -> (Vec<u8>, Vec<u8>) {
         let (mut r, mut q) = (self.pos, 0usize);
         let (mut first, mut last) = (None, None);
+        let (mut first_aligned, mut last_aligned) = (None, 0usize);
         for op in &self.ops {
             match *op {
                 Op::Match(n) => {
+                    first_aligned.get_or_insert(q);
                     for _ in 0..n {
                         if r >= start && r < end {
                             first.get_or_insert(q);
@@ -49,15 +53,22 @@ impl AlnRead {
                         r += 1;
                         q += 1;
                     }
+                    last_aligned = q;
                 }
                 Op::Ins(n) | Op::Soft(n) => q += n as usize,
                 Op::Del(n) => r += i64::from(n),
             }
         }
-        match (first, last) {
-            (Some(a), Some(b)) => (self.seq[a..b].to_vec(), self.qual[a..b].to_vec()),
-            _ => (Vec::new(), Vec::new()),
+        let (Some(mut a), Some(mut b)) = (first, last) else {
+            return (Vec::new(), Vec::new());
+        };
+        if Some(a) == first_aligned {
+            a -= a.min((self.pos - start).max(0) as usize);
         }
+        if b == last_aligned {
+            b += (self.seq.len() - b).min((end - self.end).max(0) as usize);
+        }
+        (self.seq[a..b].to_vec(), self.qual[a..b].to_vec())
     }
 }
 
