@@ -11,6 +11,8 @@ use super::reads::{AlnRead, Op};
 const MIN_INDEL_READS: u32 = 2;
 const MIN_SNP_READS: u32 = 3;
 const MIN_SNP_QUAL: u8 = 20;
+/// Indels longer than this need only one read.
+const LONG_INDEL: usize = 8;
 
 /// Events inside `[start, end)` supported by enough reads, most supported first.
 pub fn from_reads(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Vec<Event> {
@@ -24,16 +26,22 @@ pub fn from_reads(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Vec
     }
     let mut out: Vec<(Event, u32)> = counts
         .into_iter()
-        .filter(|(e, n)| {
-            *n >= if e.is_snp() {
-                MIN_SNP_READS
-            } else {
-                MIN_INDEL_READS
-            }
-        })
+        .filter(|(e, n)| *n >= min_reads(e))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out.into_iter().map(|(e, _)| e).collect()
+}
+
+/// Reads needed to propose an event: long indels are rare as errors but often clipped by the
+/// aligner, so one read that spells one out is enough to make it a candidate.
+fn min_reads(e: &Event) -> u32 {
+    if e.is_snp() {
+        MIN_SNP_READS
+    } else if e.reference.len().abs_diff(e.alt.len()) > LONG_INDEL {
+        1
+    } else {
+        MIN_INDEL_READS
+    }
 }
 
 fn read_events(r: &AlnRead, contig: &[u8]) -> Vec<Event> {

@@ -33,6 +33,19 @@ pub struct AlnRead {
 }
 
 impl AlnRead {
+    /// The reference span the read would cover with its soft clips aligned: reads clipped at
+    /// an indel still count as spanning it.
+    pub fn unclipped_span(&self) -> (i64, i64) {
+        let clip = |op: Option<&Op>| match op {
+            Some(Op::Soft(n)) => i64::from(*n),
+            _ => 0,
+        };
+        (
+            self.pos - clip(self.ops.first()),
+            self.end + clip(self.ops.last()),
+        )
+    }
+
     /// Read bases aligned to reference positions `[start, end)`, with their qualities: the read
     /// clipped to a window (insertions inside the window kept). Soft-clipped ends next to an
     /// aligned base in the window are kept too, as far as the window reaches: they often hold

@@ -119,7 +119,7 @@ fn prepare(
         if seq.len() >= MIN_CLIPPED {
             clipped.push((seq, qual));
             // Only reads reaching into the active span can span a site genotyped here.
-            info.push((r.rev, (r.pos, r.end), r.pos < cb && r.end > ca));
+            info.push((r.rev, r.unclipped_span(), r.pos < cb && r.end > ca));
         }
     }
     let reference = &contig[ws as usize..we as usize];
