@@ -7,6 +7,7 @@ pub mod assembly;
 pub mod candidates;
 pub mod events;
 pub mod genotype;
+pub mod gvcf;
 pub mod reads;
 pub mod region;
 pub mod strand;

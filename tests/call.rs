@@ -277,3 +277,37 @@ fn eval_matches_two_representations_of_one_indel_and_counts_errors() {
     );
     assert!(json.contains("\"gt_concordance\": 0.66667"), "{json}");
 }
+
+#[test]
+fn gvcf_blocks_tile_the_contig_between_variant_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = aligned(dir.path());
+    let g = dir.path().join("g.vcf.gz");
+    ok(&[
+        "call",
+        &test_data("sim-60k/ref.fa"),
+        &bam,
+        "-o",
+        g.to_str().unwrap(),
+        "--gvcf",
+        "-q",
+    ]);
+    let recs = records(&g);
+    let mut next = 1u64;
+    let mut variants = 0;
+    for r in &recs {
+        let f: Vec<&str> = r.split('\t').collect();
+        let pos: u64 = f[1].parse().unwrap();
+        assert_eq!(pos, next, "gap or overlap before {r}");
+        if f[4] == "<NON_REF>" {
+            assert!(f[9].starts_with("0/0:"), "{r}");
+            next = f[7].strip_prefix("END=").unwrap().parse::<u64>().unwrap() + 1;
+        } else {
+            assert!(f[4].ends_with(",<NON_REF>"), "{r}");
+            variants += 1;
+            next = pos + f[3].len() as u64;
+        }
+    }
+    assert_eq!(next, 60_001);
+    assert!(variants > 40);
+}

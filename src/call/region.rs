@@ -4,10 +4,12 @@
 
 use super::events::{self, Event};
 use super::genotype::{self, Call, ReadLik};
+use super::gvcf::{self, Block};
 use super::reads::{AlnRead, BamSource};
 use super::{active, assembly, candidates};
 use crate::backend::{Backend, PairHmmBatch};
 use crate::error::Result;
+use crate::pipeline::call_run::Interval;
 
 /// Shard length: the grid every contig is cut on.
 pub const SHARD: i64 = 50_000;
@@ -33,6 +35,17 @@ pub struct Shard<'a> {
     pub contig: &'a [u8],
     pub start: i64,
     pub end: i64,
+    /// The requested intervals on this contig: records outside them are dropped.
+    pub regions: &'a [Interval],
+    /// Also compute reference-confidence blocks.
+    pub gvcf: bool,
+}
+
+/// What a shard yields: variant calls, and gVCF blocks when asked for.
+#[derive(Debug, Default)]
+pub struct ShardCalls {
+    pub calls: Vec<Call>,
+    pub blocks: Vec<Block>,
 }
 
 /// One window's candidates, waiting for its pair-HMM results.
@@ -43,8 +56,9 @@ struct Window {
     first_job: usize,
 }
 
-/// Calls of a shard whose position lies in `[shard.start, shard.end)`, in position order.
-pub fn call_shard(shard: &Shard, backend: &dyn Backend) -> Result<Vec<Call>> {
+/// Calls of a shard whose position lies in `[shard.start, shard.end)` and in its regions, in
+/// position order, with the gVCF blocks between them when asked for.
+pub fn call_shard(shard: &Shard, backend: &dyn Backend) -> Result<ShardCalls> {
     let clen = shard.contig.len() as i64;
     let reads = shard.bam.fetch(
         shard.contig_name,
@@ -98,7 +112,29 @@ pub fn call_shard(shard: &Shard, backend: &dyn Backend) -> Result<Vec<Call>> {
     }
     calls.sort_by(|a, b| (a.site.pos, &a.site.reference).cmp(&(b.site.pos, &b.site.reference)));
     calls.dedup_by(|a, b| a.site.pos == b.site.pos);
-    Ok(calls)
+    calls.retain(|c| {
+        shard
+            .regions
+            .iter()
+            .any(|iv| c.site.pos >= iv.start && c.site.pos < iv.end)
+    });
+    let blocks = if shard.gvcf {
+        let taken: Vec<(i64, i64)> = calls
+            .iter()
+            .map(|c| (c.site.pos, c.site.pos + c.site.reference.len() as i64))
+            .collect();
+        gvcf::blocks(
+            &reads,
+            shard.contig,
+            shard.start,
+            shard.end,
+            shard.regions,
+            &taken,
+        )
+    } else {
+        Vec::new()
+    };
+    Ok(ShardCalls { calls, blocks })
 }
 
 fn prepare(

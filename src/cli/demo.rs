@@ -6,9 +6,11 @@ use std::time::Instant;
 use crate::align::AlignOpts;
 use crate::backend;
 use crate::error::Result;
+use crate::eval::{Report, matching, records};
 use crate::index::{self, IndexParams};
 use crate::io::fasta;
 use crate::pipeline::align_run::{self, AlignConfig};
+use crate::pipeline::call_run::{self, CallConfig};
 use crate::pipeline::sink::SinkOpts;
 use crate::sim::{self, SimOpts, placement};
 
@@ -107,5 +109,52 @@ pub fn run(a: Args) -> Result<()> {
         "  duplicate fragments  {:>10}",
         m.get("duplicate_fragments")
     );
+    println!();
+    call_and_score(&sim, &bam, backend.as_ref(), &a.dir)
+}
+
+/// Calls variants on the demo BAM and compares them with the simulated truth.
+fn call_and_score(
+    sim: &sim::SimOutput,
+    bam: &std::path::Path,
+    backend: &dyn crate::backend::Backend,
+    dir: &std::path::Path,
+) -> Result<()> {
+    let t = Instant::now();
+    let vcf = dir.join("demo.vcf.gz");
+    let cfg = CallConfig {
+        reference: sim.reference.clone(),
+        bam: bam.to_path_buf(),
+        output: vcf.clone(),
+        regions: Vec::new(),
+        bed: None,
+        gvcf: false,
+        command_line: super::command_line(),
+    };
+    let m = call_run::run(&cfg, backend, true)?;
+    println!(
+        "called     {} variant records -> {} ({:.1} s)",
+        m.get("records"),
+        vcf.display(),
+        t.elapsed().as_secs_f64()
+    );
+    let contigs: std::collections::HashMap<String, Vec<u8>> =
+        call_run::load_reference(&sim.reference)?
+            .into_iter()
+            .map(|c| (c.name, c.seq))
+            .collect();
+    let filter = records::Filter {
+        pass_only: true,
+        min_qual: 0.0,
+    };
+    let truth = records::read(&sim.truth, Some(&contigs), filter)?;
+    let query = records::read(&vcf, Some(&contigs), filter)?;
+    let report = Report::from(
+        &truth,
+        &query,
+        &matching::compare(&truth, &query, Some(&contigs)),
+    );
+    println!();
+    print!("{}", report.table());
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::call::genotype::Call;
+use crate::call::gvcf::Block;
 use crate::error::{Error, Result};
 use crate::io::fasta::decode_base;
 use crate::io::output::TempPath;
@@ -85,6 +86,22 @@ pub fn record(name: &str, c: &Call, non_ref: bool) -> String {
         c.dp,
         c.gq,
         join(&pl)
+    )
+}
+
+/// A gVCF reference-confidence block.
+pub fn block_record(name: &str, b: &Block) -> String {
+    format!(
+        "{name}\t{}\t.\t{}\t<NON_REF>\t.\t.\tEND={}\tGT:DP:GQ:MIN_DP:PL\t0/0:{}:{}:{}:{},{},{}\n",
+        b.start + 1,
+        char::from(decode_base(b.ref_base)),
+        b.end,
+        b.dp,
+        b.gq,
+        b.min_dp,
+        b.pl[0],
+        b.pl[1],
+        b.pl[2]
     )
 }
 

@@ -8,9 +8,8 @@ use rayon::prelude::*;
 
 use super::metrics::Metrics;
 use crate::backend::Backend;
-use crate::call::genotype::Call;
 use crate::call::reads::BamSource;
-use crate::call::region::{SHARD, Shard, call_shard};
+use crate::call::region::{SHARD, Shard, ShardCalls, call_shard};
 use crate::error::{Error, Result};
 use crate::index::{self, Index};
 use crate::io::fasta::{self, Contig};
@@ -226,28 +225,23 @@ pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metri
     } else {
         super::progress::spinner("shards")
     };
-    let per_shard: Vec<Vec<(usize, Call)>> = grid
+    let per_shard: Vec<(usize, ShardCalls)> = grid
         .par_iter()
         .map(|&(ci, k)| {
             let c = &contigs[ci];
+            let regions: Vec<Interval> = ivs.iter().filter(|iv| iv.contig == ci).copied().collect();
             let shard = Shard {
                 bam: &bam,
                 contig_name: &c.name,
                 contig: &c.seq,
                 start: k * SHARD,
                 end: ((k + 1) * SHARD).min(c.seq.len() as i64),
+                regions: &regions,
+                gvcf: cfg.gvcf,
             };
-            let calls = call_shard(&shard, backend)?;
+            let out = call_shard(&shard, backend)?;
             bar.inc(1);
-            let inside = |p: i64| {
-                ivs.iter()
-                    .any(|iv| iv.contig == ci && p >= iv.start && p < iv.end)
-            };
-            Ok(calls
-                .into_iter()
-                .filter(|c| inside(c.site.pos))
-                .map(|c| (ci, c))
-                .collect())
+            Ok((ci, out))
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
@@ -261,14 +255,27 @@ pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metri
         &cfg.output,
         &vcf::header(&names, &bam.sample(), &cfg.command_line, cfg.gvcf),
     )?;
-    let mut n = 0;
-    for (ci, c) in per_shard.iter().flatten() {
-        w.write(&vcf::record(&contigs[*ci].name, c, cfg.gvcf))?;
-        n += 1;
+    let (mut n, mut n_blocks) = (0, 0);
+    for (ci, out) in &per_shard {
+        let name = &contigs[*ci].name;
+        let mut blocks = out.blocks.iter().peekable();
+        for c in &out.calls {
+            while let Some(b) = blocks.next_if(|b| b.start < c.site.pos) {
+                w.write(&vcf::block_record(name, b))?;
+                n_blocks += 1;
+            }
+            w.write(&vcf::record(name, c, cfg.gvcf))?;
+            n += 1;
+        }
+        for b in blocks {
+            w.write(&vcf::block_record(name, b))?;
+            n_blocks += 1;
+        }
     }
     w.finish()?;
     m.time("write", t);
     m.count("records", n);
+    m.count("reference_blocks", n_blocks);
     m.count("shards", grid.len() as u64);
     Ok(m)
 }

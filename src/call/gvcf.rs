@@ -1,0 +1,188 @@
+//! Reference-confidence blocks for gVCF: at every position without a variant record, how sure
+//! the reads make us that the sample is homozygous reference, merged into blocks of one GQ band.
+
+use super::reads::{AlnRead, Op};
+use crate::pipeline::call_run::Interval;
+
+/// Lower edges of the GQ bands that blocks are merged by.
+const BANDS: [u32; 9] = [0, 1, 10, 20, 30, 40, 50, 60, 99];
+/// Bases under this quality are not counted.
+const MIN_BASE_QUAL: u8 = 10;
+/// Error probability given to a deletion over a position.
+const DELETION_ERROR: f64 = 1e-3;
+
+/// A run of reference positions `[start, end)` in one GQ band.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub start: i64,
+    pub end: i64,
+    pub ref_base: u8,
+    /// The smallest GQ and its PL (0/0, 0/1, 1/1) in the block.
+    pub gq: u32,
+    pub pl: [u32; 3],
+    pub dp: u32,
+    pub min_dp: u32,
+}
+
+/// Per-position log10 likelihoods of 0/0, 0/1 (reference and any other allele), 1/1, and depth.
+struct Pileup {
+    gl: Vec<[f64; 3]>,
+    depth: Vec<u32>,
+}
+
+fn add(p: &mut Pileup, i: usize, p_ref: f64) {
+    let p_alt = 1.0 - p_ref;
+    let g = &mut p.gl[i];
+    g[0] += p_ref.max(1e-300).log10();
+    g[1] += (0.5 * p_ref + 0.5 * p_alt).max(1e-300).log10();
+    g[2] += p_alt.max(1e-300).log10();
+    p.depth[i] += 1;
+}
+
+fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Pileup {
+    let len = (end - start) as usize;
+    let mut p = Pileup {
+        gl: vec![[0.0; 3]; len],
+        depth: vec![0; len],
+    };
+    let at = |x: i64| usize::try_from(x - start).ok().filter(|&i| i < len);
+    for r in reads {
+        let (mut rp, mut q) = (r.pos, 0usize);
+        for op in &r.ops {
+            match *op {
+                Op::Match(n) => {
+                    for _ in 0..n {
+                        if let Some(i) = at(rp).filter(|_| r.qual[q] >= MIN_BASE_QUAL) {
+                            let e = 10f64.powf(-f64::from(r.qual[q]) / 10.0);
+                            let same = r.seq[q] == contig[rp as usize] && r.seq[q] < 4;
+                            add(&mut p, i, if same { 1.0 - e } else { e / 3.0 });
+                        }
+                        rp += 1;
+                        q += 1;
+                    }
+                }
+                Op::Del(n) => {
+                    for _ in 0..n {
+                        if let Some(i) = at(rp) {
+                            add(&mut p, i, DELETION_ERROR);
+                        }
+                        rp += 1;
+                    }
+                }
+                Op::Ins(n) | Op::Soft(n) => q += n as usize,
+            }
+        }
+    }
+    p
+}
+
+fn confidence(gl: &[f64; 3]) -> (u32, [u32; 3]) {
+    let best = gl.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pl = gl.map(|g| (-10.0 * (g - best)).round().min(99_999.0) as u32);
+    let gq = if pl[0] == 0 {
+        pl[1].min(pl[2]).min(99)
+    } else {
+        0
+    };
+    (gq, pl)
+}
+
+fn band(gq: u32) -> usize {
+    BANDS.iter().rposition(|&b| gq >= b).unwrap_or(0)
+}
+
+/// Blocks over `[start, end)` clipped to `regions` (one contig's), skipping `taken` ranges
+/// (variant records).
+pub fn blocks(
+    reads: &[AlnRead],
+    contig: &[u8],
+    start: i64,
+    end: i64,
+    regions: &[Interval],
+    taken: &[(i64, i64)],
+) -> Vec<Block> {
+    let p = pileup(reads, contig, start, end);
+    let mut out: Vec<Block> = Vec::new();
+    let mut open: Option<(Block, usize, Vec<u32>)> = None;
+    let flush = |open: &mut Option<(Block, usize, Vec<u32>)>, out: &mut Vec<Block>| {
+        if let Some((mut b, _, mut depths)) = open.take() {
+            depths.sort_unstable();
+            b.dp = depths[depths.len() / 2];
+            out.push(b);
+        }
+    };
+    for pos in start..end {
+        let i = (pos - start) as usize;
+        let wanted = regions.iter().any(|iv| pos >= iv.start && pos < iv.end)
+            && !taken.iter().any(|t| pos >= t.0 && pos < t.1);
+        if !wanted {
+            flush(&mut open, &mut out);
+            continue;
+        }
+        let (gq, pl) = confidence(&p.gl[i]);
+        let b = band(gq);
+        let continues = matches!(&open, Some((blk, ob, _)) if *ob == b && blk.end == pos);
+        if !continues {
+            flush(&mut open, &mut out);
+            let blk = Block {
+                start: pos,
+                end: pos,
+                ref_base: contig[pos as usize],
+                gq,
+                pl,
+                dp: 0,
+                min_dp: p.depth[i],
+            };
+            open = Some((blk, b, Vec::new()));
+        }
+        if let Some((blk, _, depths)) = open.as_mut() {
+            blk.end = pos + 1;
+            if gq < blk.gq {
+                blk.gq = gq;
+                blk.pl = pl;
+            }
+            blk.min_dp = blk.min_dp.min(p.depth[i]);
+            depths.push(p.depth[i]);
+        }
+    }
+    flush(&mut open, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(pos: i64, len: u32, contig: &[u8]) -> AlnRead {
+        let seq = contig[pos as usize..(pos + i64::from(len)) as usize].to_vec();
+        AlnRead {
+            pos,
+            end: pos + i64::from(len),
+            ops: vec![Op::Match(len)],
+            qual: vec![30; len as usize],
+            seq,
+            rev: false,
+        }
+    }
+
+    #[test]
+    fn covered_positions_are_confident_and_uncovered_ones_are_not() {
+        let contig: Vec<u8> = (0..100).map(|i| (i % 4) as u8).collect();
+        let reads: Vec<AlnRead> = (0..10).map(|_| read(20, 40, &contig)).collect();
+        let all = [Interval {
+            contig: 0,
+            start: 0,
+            end: 100,
+        }];
+        let b = blocks(&reads, &contig, 0, 100, &all, &[(30, 31)]);
+        assert_eq!((b[0].start, b[0].end, b[0].gq, b[0].min_dp), (0, 20, 0, 0));
+        // Each reference read at Q30 adds about 3 to the phred likelihood of 0/1: ten give GQ 30.
+        assert_eq!(
+            (b[1].start, b[1].end, b[1].gq, b[1].min_dp),
+            (20, 30, 30, 10)
+        );
+        assert_eq!((b[2].start, b[2].end), (31, 60));
+        assert_eq!((b[3].start, b[3].end, b[3].gq), (60, 100, 0));
+        assert!(b[1].pl[0] == 0 && b[1].pl[2] > 99);
+    }
+}
