@@ -51,51 +51,60 @@ const INFORMATIVE: f64 = 0.2;
 pub const MIN_QUAL: f64 = 10.0;
 pub const LOW_QUAL: f64 = 30.0;
 
-/// The sites of a region: one per position, merging events there into one multi-allelic site.
-pub fn sites(hap_events: &[Vec<Event>]) -> Vec<Site> {
+/// The sites of a region. Events whose reference spans overlap (or touch, when one is an
+/// indel) form one site, so that two different alleles at one place can be genotyped 1/2; each
+/// haplotype's allele at a site is the sequence it spells over the site's span.
+pub fn sites(hap_events: &[Vec<Event>], contig: &[u8]) -> Vec<Site> {
     let mut all: Vec<&Event> = hap_events.iter().flatten().collect();
     all.sort();
     all.dedup();
     let mut out = Vec::new();
     let mut i = 0;
     while i < all.len() {
-        let pos = all[i].pos;
-        let group: Vec<&Event> = all[i..]
-            .iter()
-            .copied()
-            .take_while(|e| e.pos == pos)
-            .collect();
-        i += group.len();
-        let reference = group
-            .iter()
-            .map(|e| &e.reference)
-            .max_by_key(|r| r.len())
-            .cloned()
-            .unwrap_or_default();
-        let alts: Vec<Vec<u8>> = group
-            .iter()
-            .map(|e| {
-                let mut a = e.alt.clone();
-                a.extend_from_slice(&reference[e.reference.len()..]);
-                a
-            })
-            .collect();
-        let hap_allele = hap_events
-            .iter()
-            .map(|evs| {
-                evs.iter()
-                    .find_map(|e| group.iter().position(|g| *g == e).map(|k| k + 1))
-                    .unwrap_or(0)
-            })
-            .collect();
-        out.push(Site {
-            pos,
-            reference,
-            alts,
-            hap_allele,
-        });
+        let (lo, mut hi) = (all[i].pos, all[i].pos + all[i].reference.len() as i64);
+        let mut j = i + 1;
+        while j < all.len()
+            && (all[j].pos < hi || (all[j].pos == hi && (!all[j].is_snp() || !all[j - 1].is_snp())))
+        {
+            hi = hi.max(all[j].pos + all[j].reference.len() as i64);
+            j += 1;
+        }
+        out.push(site_of(hap_events, contig, lo, hi));
+        i = j;
     }
     out
+}
+
+fn site_of(hap_events: &[Vec<Event>], contig: &[u8], lo: i64, hi: i64) -> Site {
+    let reference = contig[lo as usize..hi as usize].to_vec();
+    let spelled: Vec<Vec<u8>> = hap_events
+        .iter()
+        .map(|evs| {
+            let inside: Vec<Event> = evs
+                .iter()
+                .filter(|e| e.pos >= lo && e.pos + e.reference.len() as i64 <= hi)
+                .cloned()
+                .collect();
+            super::events::apply(contig, lo, hi, &inside)
+        })
+        .collect();
+    let mut alts: Vec<Vec<u8>> = spelled
+        .iter()
+        .filter(|s| **s != reference)
+        .cloned()
+        .collect();
+    alts.sort();
+    alts.dedup();
+    let hap_allele = spelled
+        .iter()
+        .map(|s| alts.iter().position(|a| a == s).map_or(0, |k| k + 1))
+        .collect();
+    Site {
+        pos: lo,
+        reference,
+        alts,
+        hap_allele,
+    }
 }
 
 /// Genotypes a site; when the genotype leaves alleles unused, they are dropped, the alleles
@@ -120,6 +129,14 @@ pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
             a.pop();
         });
     }
+    let mut pos = site.pos;
+    while reference.len() > 1 && alts.iter().all(|a| a.len() > 1 && a[0] == reference[0]) {
+        reference.remove(0);
+        alts.iter_mut().for_each(|a| {
+            a.remove(0);
+        });
+        pos += 1;
+    }
     let hap_allele = site
         .hap_allele
         .iter()
@@ -127,7 +144,7 @@ pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         .collect();
     genotype_all(
         &Site {
-            pos: site.pos,
+            pos,
             reference,
             alts,
             hap_allele,
@@ -343,21 +360,40 @@ mod tests {
     }
 
     #[test]
-    fn events_at_one_position_merge_into_a_multiallelic_site() {
+    fn overlapping_and_touching_events_merge_into_a_multiallelic_site() {
+        let contig = vec![0u8, 1, 2, 2, 3, 0, 0, 0];
         let snp = Event {
-            pos: 10,
+            pos: 1,
+            reference: vec![1],
+            alt: vec![3],
+        };
+        let del = Event {
+            pos: 1,
+            reference: vec![1, 2, 2],
+            alt: vec![1],
+        };
+        let ins = Event {
+            pos: 3,
+            reference: vec![2],
+            alt: vec![2, 0],
+        };
+        let far = Event {
+            pos: 6,
             reference: vec![0],
             alt: vec![1],
         };
-        let del = Event {
-            pos: 10,
-            reference: vec![0, 2, 2],
-            alt: vec![0],
-        };
-        let s = sites(&[vec![], vec![snp], vec![del]]);
-        assert_eq!(s.len(), 1);
-        assert_eq!(s[0].reference, vec![0, 2, 2]);
-        assert_eq!(s[0].alts, vec![vec![1, 2, 2], vec![0]]);
-        assert_eq!(s[0].hap_allele, vec![0, 1, 2]);
+        let s = sites(
+            &[vec![], vec![snp], vec![del, far.clone()], vec![ins]],
+            &contig,
+        );
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].pos, &s[0].reference), (1, &vec![1, 2, 2]));
+        // Alleles sorted: C (deletion), CGGA (insertion), TGG (SNP).
+        assert_eq!(s[0].alts, vec![vec![1], vec![1, 2, 2, 0], vec![3, 2, 2]]);
+        assert_eq!(s[0].hap_allele, vec![0, 3, 1, 2]);
+        assert_eq!(
+            (s[1].pos, &s[1].alts, &s[1].hap_allele),
+            (6, &vec![vec![1]], &vec![0, 0, 1, 0])
+        );
     }
 }

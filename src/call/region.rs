@@ -89,7 +89,7 @@ pub fn call_shard(shard: &Shard, backend: &dyn Backend) -> Result<ShardCalls> {
                 span,
             })
             .collect();
-        for site in genotype::sites(&w.hap_events) {
+        for site in genotype::sites(&w.hap_events, shard.contig) {
             let touches = site.pos < w.active.1 + SITE_SLACK
                 && site.pos + site.reference.len() as i64 > w.active.0 - SITE_SLACK;
             if site.pos < shard.start || site.pos >= shard.end || !touches {
