@@ -8,7 +8,7 @@ const MIN_EVIDENCE: f32 = 2.0;
 /// ...and they are at least this fraction of the depth.
 const MIN_FRACTION: f32 = 0.08;
 /// Active positions closer than this join one window.
-const JOIN: i64 = 40;
+const JOIN: i64 = 20;
 /// Longest window; longer runs are cut.
 const MAX_WINDOW: i64 = 300;
 /// Soft-clip edges this close count together.
