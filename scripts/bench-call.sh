@@ -68,6 +68,11 @@ run_callers real chr20:10000000-10100000
 score real "$data/na12878-chr20/truth.vcf.gz" "$data/na12878-chr20/window.bed" window
 score real "$data/na12878-chr20/truth.vcf.gz" "$data/na12878-chr20/confident.bed" confident
 bcftools view -H -T "$data/na12878-chr20/window.bed" "$data/na12878-chr20/truth.vcf.gz" | wc -l > real.truth.window.count
+# Second opinion: the independent exact-match count of ../shared/tools/vcfcmp.py (bcftools norm).
+for x in zenome bcftools freebayes; do
+  q=0; [ $x = zenome ] || q=20
+  python3 "$data/../tools/vcfcmp.py" chr20.fa "$data/na12878-chr20/truth.vcf.gz" real.$x.vcf.gz "$data/na12878-chr20/window.bed" --pass-only --min-qual $q > real.$x.vcfcmp.json
+done
 
 for depth in 30 12; do
   echo "== simulated ${depth}x"

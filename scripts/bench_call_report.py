@@ -39,3 +39,12 @@ for d, label, title in sets:
     for x in ("zenome", "bcftools", "freebayes"):
         print(row(d, x, label))
     print()
+
+print("### zenome eval against the independent count (vcfcmp.py: bcftools norm, exact matching), real window\n")
+print("| caller | eval SNP TP/FP/FN | vcfcmp SNP TP/FP/FN | eval indel TP/FP/FN | vcfcmp indel TP/FP/FN |")
+print("|---|---|---|---|---|")
+for x in ("zenome", "bcftools", "freebayes"):
+    e = json.load(open(f"real.{x}.window.json"))
+    v = json.load(open(f"real.{x}.vcfcmp.json"))
+    f = lambda d: f"{d['tp']}/{d['fp']}/{d['fn']}"
+    print(f"| {x} | {f(e['snp'])} | {f(v['snp'])} | {f(e['indel'])} | {f(v['indel'])} |")
