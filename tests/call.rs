@@ -216,6 +216,12 @@ fn bad_bams_and_regions_are_input_errors() {
         &["call", other.to_str().unwrap(), &bam, "-o", o],
         "has length 60000 here but 12",
     );
+    let same_length = dir.path().join("same_length.fa");
+    std::fs::write(&same_length, format!(">sim1\n{}\n", "A".repeat(60_000))).unwrap();
+    expect(
+        &["call", same_length.to_str().unwrap(), &bam, "-o", o],
+        "has M5",
+    );
     let unsorted = dir.path().join("u.bam");
     ok(&[
         "align",
@@ -310,4 +316,46 @@ fn gvcf_blocks_tile_the_contig_between_variant_records() {
     }
     assert_eq!(next, 60_001);
     assert!(variants > 40);
+}
+
+#[test]
+fn reads_without_qualities_are_an_input_error() {
+    use noodles_sam::alignment::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let bam = aligned(dir.path());
+    let mut reader = noodles_bam::io::reader::Builder
+        .build_from_path(&bam)
+        .unwrap();
+    let header = reader.read_header().unwrap();
+    let stripped = dir.path().join("noqual.bam");
+    {
+        let mut writer = noodles_bam::io::Writer::new(std::fs::File::create(&stripped).unwrap());
+        writer.write_header(&header).unwrap();
+        for rec in reader.record_bufs(&header) {
+            let mut rec = rec.unwrap();
+            *rec.quality_scores_mut() = Default::default();
+            writer.write_alignment_record(&header, &rec).unwrap();
+        }
+        writer.try_finish().unwrap();
+    }
+    let index = noodles_bam::fs::index(&stripped).unwrap();
+    let noodles_bam::index::Index::Bai(bai) = index else {
+        panic!("expected a BAI")
+    };
+    noodles_bam::bai::fs::write(format!("{}.bai", stripped.display()), &bai).unwrap();
+    let out = dir.path().join("o.vcf.gz");
+    let r = zenome(&[
+        "call",
+        &test_data("sim-60k/ref.fa"),
+        stripped.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("noqual.bam") && err.contains("has no base qualities"),
+        "{err}"
+    );
+    assert!(!out.exists());
 }

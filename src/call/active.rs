@@ -32,15 +32,6 @@ pub fn windows(reads: &[AlnRead], reference: &[u8], lo: i64, hi: i64) -> Vec<(i6
             .iter()
             .sum();
         let e = evidence[i] + pooled;
-        if std::env::var_os("ZENOME_DEBUG_ACTIVE").is_some() && (e > 0.0) {
-            eprintln!(
-                "active? {} depth {} evidence {} pooled clips {}",
-                lo + i as i64 + 1,
-                depth[i],
-                evidence[i],
-                pooled
-            );
-        }
         if e < MIN_EVIDENCE || e < MIN_FRACTION * depth[i].max(1.0) {
             continue;
         }

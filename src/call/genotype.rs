@@ -174,19 +174,6 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         .map(|&(a, b)| per_read.iter().map(|l| mix(l[a], l[b])).sum())
         .collect();
     let best = (0..gls.len()).fold(0, |m, i| if gls[i] > gls[m] { i } else { m });
-    if std::env::var_os("ZENOME_DEBUG_GL").is_some() {
-        eprintln!(
-            "  gl {gls:?} spanning {} per_read {:?}",
-            spanning.len(),
-            per_read
-                .iter()
-                .map(|l| l
-                    .iter()
-                    .map(|x| (x * 10.0).round() / 10.0)
-                    .collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-        );
-    }
     if best == 0 {
         return None;
     }

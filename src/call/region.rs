@@ -95,17 +95,7 @@ pub fn call_shard(shard: &Shard, backend: &dyn Backend) -> Result<ShardCalls> {
             if site.pos < shard.start || site.pos >= shard.end || !touches {
                 continue;
             }
-            let call = genotype::genotype(&site, &read_liks);
-            if std::env::var_os("ZENOME_DEBUG_WINDOWS").is_some() {
-                eprintln!(
-                    "site {} {:?}>{:?}: {:?}",
-                    site.pos + 1,
-                    site.reference,
-                    site.alts,
-                    call.as_ref().map(|c| (c.gt, c.qual, &c.ad, &c.filters))
-                );
-            }
-            if let Some(c) = call {
+            if let Some(c) = genotype::genotype(&site, &read_liks) {
                 calls.push(c);
             }
         }

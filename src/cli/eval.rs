@@ -26,6 +26,9 @@ pub struct Args {
     /// Ignore query records with QUAL below this.
     #[arg(long, default_value_t = 0.0)]
     pub min_qual: f64,
+    /// List up to this many missed (FN) and false (FP) variants on standard error.
+    #[arg(long, default_value_t = 0)]
+    pub show_errors: usize,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -60,18 +63,31 @@ pub fn run(a: Args) -> Result<()> {
     }
     let m = matching::compare(&truth, &query, contigs.as_ref());
     let report = Report::from(&truth, &query, &m);
-    if std::env::var_os("ZENOME_DEBUG_EVAL").is_some() {
-        truth
-            .iter()
-            .zip(&m.truth)
-            .filter(|x| !x.1)
-            .take(10)
-            .for_each(|x| eprintln!("unmatched truth {:?}", x.0));
-    }
+    let show = |side: &str, vs: &[records::Variant], hit: &[bool]| {
+        for v in vs.iter().zip(hit).filter(|x| !x.1).take(a.show_errors) {
+            eprintln!(
+                "{side}	{}	{}	{}	{}	{}",
+                v.0.contig,
+                v.0.pos + 1,
+                bases(&v.0.reference),
+                bases(&v.0.alt),
+                if v.0.hom { "hom" } else { "het" }
+            );
+        }
+    };
+    show("FN", &truth, &m.truth);
+    show("FP", &query, &m.query);
     if a.json {
         println!("{}", report.json());
     } else {
         print!("{}", report.table());
     }
     Ok(())
+}
+
+fn bases(codes: &[u8]) -> String {
+    codes
+        .iter()
+        .map(|&c| char::from(crate::io::fasta::decode_base(c)))
+        .collect()
 }
