@@ -7,6 +7,7 @@ pub mod demo;
 pub mod eval;
 pub mod index;
 pub mod placement;
+pub mod run_flags;
 pub mod simulate;
 
 use clap::{Parser, Subcommand};

@@ -262,15 +262,8 @@ mod tests {
     use super::*;
 
     fn random(n: usize, seed: u64) -> Vec<u8> {
-        let mut x = seed;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 4) as u8
-            })
-            .collect()
+        let mut rng = crate::sim::rng::Rng::new(seed);
+        (0..n).map(|_| rng.below(4) as u8).collect()
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::align::AlignOpts;
-use crate::backend;
 use crate::error::{Error, Result};
 use crate::io::bam::parse_read_group;
 use crate::pipeline::align_run::{self, AlignConfig};
@@ -23,12 +22,6 @@ pub struct Args {
     /// Read group header line, e.g. '@RG\tID:x\tSM:y' (bwa's -R).
     #[arg(short = 'R', long = "read-group")]
     pub read_group: Option<String>,
-    /// Worker threads (0: all cores).
-    #[arg(short = 't', long, default_value_t = 0)]
-    pub threads: usize,
-    /// auto, cpu, or cuda[:0,1].
-    #[arg(long, default_value = "auto")]
-    pub device: String,
     /// Keep input order (BAM output without sorting or duplicate marking).
     #[arg(long)]
     pub unsorted: bool,
@@ -44,19 +37,14 @@ pub struct Args {
     /// Memory for sorting before spilling to temporary files, in MiB.
     #[arg(long, default_value_t = 1024)]
     pub sort_mem: usize,
-    /// Write stage times, throughput and device use as JSON.
-    #[arg(long)]
-    pub metrics: Option<PathBuf>,
-    /// No progress or informational messages.
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: super::run_flags::RunFlags,
 }
 
 pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
-    super::set_threads(a.threads);
+    let backend = a.run.start()?;
     let threads = rayon::current_num_threads();
-    let backend = backend::select(&a.device)?;
     let (rg_line, rg_id) = match &a.read_group {
         Some(rg) => {
             let (line, id) = parse_read_group(rg)?;
@@ -89,9 +77,9 @@ pub fn run(a: Args) -> Result<()> {
             command_line: super::command_line(),
         },
     };
-    let m = align_run::run(&cfg, backend.as_ref(), a.quiet)?;
+    let m = align_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
     let secs = started.elapsed().as_secs_f64();
-    if !a.quiet {
+    if !a.run.quiet {
         let reads = m.get("reads");
         eprintln!(
             "zenome: {reads} reads, {} mapped, {} properly paired, {} duplicate fragments, {secs:.1} s ({:.0} reads/s)",
@@ -101,8 +89,5 @@ pub fn run(a: Args) -> Result<()> {
             reads as f64 / secs.max(1e-9)
         );
     }
-    if let Some(p) = &a.metrics {
-        m.write(p, secs)?;
-    }
-    Ok(())
+    a.run.finish(&m, started)
 }

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::backend;
 use crate::error::Result;
 use crate::pipeline::call_run::{self, CallConfig};
 
@@ -25,24 +24,13 @@ pub struct Args {
     /// Write a gVCF (the <NON_REF> allele on variant records).
     #[arg(long)]
     pub gvcf: bool,
-    /// Worker threads (0: all cores).
-    #[arg(short = 't', long, default_value_t = 0)]
-    pub threads: usize,
-    /// auto, cpu, or cuda[:0,1].
-    #[arg(long, default_value = "auto")]
-    pub device: String,
-    /// Write stage times and counts as JSON.
-    #[arg(long)]
-    pub metrics: Option<PathBuf>,
-    /// No progress or informational messages.
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: super::run_flags::RunFlags,
 }
 
 pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
-    super::set_threads(a.threads);
-    let backend = backend::select(&a.device)?;
+    let backend = a.run.start()?;
     let cfg = CallConfig {
         reference: a.reference,
         bam: a.bam,
@@ -52,9 +40,9 @@ pub fn run(a: Args) -> Result<()> {
         gvcf: a.gvcf,
         command_line: super::command_line(),
     };
-    let m = call_run::run(&cfg, backend.as_ref(), a.quiet)?;
+    let m = call_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
     let secs = started.elapsed().as_secs_f64();
-    if !a.quiet {
+    if !a.run.quiet {
         eprintln!(
             "zenome: {} records from {} shards on {} in {secs:.1} s",
             m.get("records"),
@@ -62,8 +50,5 @@ pub fn run(a: Args) -> Result<()> {
             backend.name()
         );
     }
-    if let Some(p) = &a.metrics {
-        m.write(p, secs)?;
-    }
-    Ok(())
+    a.run.finish(&m, started)
 }

@@ -159,9 +159,8 @@ mod tests {
     use super::*;
 
     fn rng(seed: &mut u64) -> u64 {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
+        let mut r = crate::sim::rng::Rng::new(*seed);
+        *seed = r.next_u64();
         *seed
     }
 

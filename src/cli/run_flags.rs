@@ -1,0 +1,40 @@
+//! Flags every long-running command shares: threads, device, metrics, quiet.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::backend::{self, Backend};
+use crate::error::Result;
+use crate::pipeline::metrics::Metrics;
+
+#[derive(Debug, clap::Args)]
+pub struct RunFlags {
+    /// Worker threads (0: all cores).
+    #[arg(short = 't', long, default_value_t = 0)]
+    pub threads: usize,
+    /// auto, cpu, or cuda[:0,1].
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// Write stage times, throughput and device use as JSON.
+    #[arg(long)]
+    pub metrics: Option<PathBuf>,
+    /// No progress or informational messages.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+impl RunFlags {
+    /// Sizes the worker pool and picks the backend.
+    pub fn start(&self) -> Result<Box<dyn Backend>> {
+        super::set_threads(self.threads);
+        backend::select(&self.device)
+    }
+
+    /// Writes the metrics file when asked for.
+    pub fn finish(&self, m: &Metrics, started: Instant) -> Result<()> {
+        match &self.metrics {
+            Some(p) => m.write(p, started.elapsed().as_secs_f64()),
+            None => Ok(()),
+        }
+    }
+}
