@@ -7,6 +7,7 @@ pub mod demo;
 pub mod eval;
 pub mod index;
 pub mod placement;
+pub mod run;
 pub mod run_flags;
 pub mod simulate;
 
@@ -30,6 +31,8 @@ pub enum Command {
     Align(align::Args),
     /// Call SNPs and indels: sorted, indexed BAM in, VCF out.
     Call(call::Args),
+    /// FASTQ to sorted BAM and VCF: align, then call.
+    Run(run::Args),
     /// Compare calls to a truth set: precision, recall and F1 for SNPs and indels.
     Eval(eval::Args),
     /// Simulate a reference, a truth set and paired reads.
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Index(a) => index::run(a),
         Command::Align(a) => align::run(a),
         Command::Call(a) => call::run(a),
+        Command::Run(a) => run::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Demo(a) => demo::run(a),

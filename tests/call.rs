@@ -359,3 +359,29 @@ fn reads_without_qualities_are_an_input_error() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn run_turns_fastq_into_an_indexed_bam_and_vcf() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("s1");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    ok(&[
+        "run",
+        &test_data("sim-60k/ref.fa"),
+        &r1,
+        &r2,
+        "-o",
+        prefix.to_str().unwrap(),
+        "-R",
+        "@RG\\tID:a\\tSM:S1",
+        "-q",
+    ]);
+    for ext in ["bam", "bam.bai", "vcf.gz", "vcf.gz.tbi"] {
+        assert!(dir.path().join(format!("s1.{ext}")).exists(), "no s1.{ext}");
+    }
+    let json = eval_json(dir.path().join("s1.vcf.gz").to_str().unwrap());
+    assert!(field(&json, "snp", "recall") >= 0.9, "{json}");
+}

@@ -57,6 +57,13 @@ pub fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metr
     let t = Instant::now();
     let index = load_or_build_index(&cfg.reference, quiet)?;
     m.time("index", t);
+    if !quiet {
+        eprintln!(
+            "zenome: aligning on {} ({} threads)",
+            backend.name(),
+            rayon::current_num_threads()
+        );
+    }
     let aligner = Aligner::new(&index, backend, cfg.align.clone());
     let mut sink = Sink::create(&cfg.output, &aligner.contigs, &cfg.sink)?;
     let bar = if quiet {

@@ -1,0 +1,89 @@
+//! `zenome run REF R1.fq[.gz] [R2.fq[.gz]] -o PREFIX`: FASTQ to PREFIX.bam(.bai) and
+//! PREFIX.vcf.gz(.tbi), alignment then calling, with the defaults of each.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::align::AlignOpts;
+use crate::error::{Error, Result};
+use crate::io::bam::parse_read_group;
+use crate::pipeline::align_run::{self, AlignConfig};
+use crate::pipeline::call_run::{self, CallConfig};
+use crate::pipeline::sink::SinkOpts;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Reference FASTA; its REF.zmi is used when present.
+    pub reference: PathBuf,
+    /// FASTQ file(s): one for single-end reads, two for pairs.
+    #[arg(required = true, num_args = 1..=2)]
+    pub reads: Vec<PathBuf>,
+    /// Output prefix: PREFIX.bam, PREFIX.bam.bai, PREFIX.vcf.gz, PREFIX.vcf.gz.tbi.
+    #[arg(short = 'o', long)]
+    pub output: PathBuf,
+    /// Read group header line, e.g. '@RG\tID:x\tSM:y'; its SM names the VCF's sample.
+    #[arg(short = 'R', long = "read-group")]
+    pub read_group: Option<String>,
+    /// Write a gVCF.
+    #[arg(long)]
+    pub gvcf: bool,
+    #[command(flatten)]
+    pub run: super::run_flags::RunFlags,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let started = Instant::now();
+    let backend = a.run.start()?;
+    let prefix = a.output.display().to_string();
+    if prefix.is_empty() {
+        return Err(Error::Usage("-o: an output prefix is needed".into()));
+    }
+    let (rg_line, rg_id) = match &a.read_group {
+        Some(rg) => parse_read_group(rg).map(|(line, id)| (Some(line), Some(id.into_bytes())))?,
+        None => (None, None),
+    };
+    let bam = PathBuf::from(format!("{prefix}.bam"));
+    let cfg = AlignConfig {
+        reference: a.reference.clone(),
+        reads: a.reads.clone(),
+        output: bam.clone(),
+        batch_size: 20_000,
+        align: AlignOpts {
+            read_group: rg_id,
+            ..AlignOpts::default()
+        },
+        sink: SinkOpts {
+            sorted: true,
+            markdup: true,
+            threads: rayon::current_num_threads(),
+            sort_mem: 1 << 30,
+            read_group_line: rg_line,
+            command_line: super::command_line(),
+        },
+    };
+    let mut m = align_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
+    let call = CallConfig {
+        reference: a.reference,
+        bam,
+        output: PathBuf::from(format!("{prefix}.vcf.gz")),
+        regions: Vec::new(),
+        bed: None,
+        gvcf: a.gvcf,
+        command_line: super::command_line(),
+    };
+    let c = call_run::run(&call, backend.as_ref(), a.run.quiet)?;
+    m.stages
+        .extend(c.stages.into_iter().map(|(n, s)| (format!("call_{n}"), s)));
+    m.counts.extend(c.counts);
+    m.command = "run".into();
+    if !a.run.quiet {
+        eprintln!(
+            "zenome: {} reads, {} mapped, {} variant records; {prefix}.bam and {prefix}.vcf.gz in {:.1} s",
+            m.get("reads"),
+            m.get("mapped"),
+            m.get("records"),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    a.run.finish(&m, started)
+}
