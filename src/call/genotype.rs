@@ -33,6 +33,9 @@ pub struct Call {
     pub site: Site,
     pub gt: (usize, usize),
     pub pl: Vec<u32>,
+    /// PL of the genotypes that pair an allele with gVCF's `<NON_REF>` (in VCF order, after
+    /// `pl`): `<NON_REF>` is an allele no read supports better than its mismapping floor.
+    pub pl_non_ref: Vec<u32>,
     pub gq: u32,
     pub qual: f64,
     pub ad: Vec<u32>,
@@ -182,6 +185,14 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         .iter()
         .map(|g| (-10.0 * (g - max)).round().min(f64::from(u32::MAX)) as u32)
         .collect();
+    // Genotypes (a, <NON_REF>) for every allele a, then (<NON_REF>, <NON_REF>).
+    let lik = |l: &[f64], a: usize| if a == n_alleles { floor(l) } else { l[a] };
+    let pl_non_ref: Vec<u32> = (0..=n_alleles)
+        .map(|a| {
+            let g: f64 = per_read.iter().map(|l| mix(lik(l, a), floor(l))).sum();
+            (-10.0 * (g - max)).round().clamp(0.0, f64::from(u32::MAX)) as u32
+        })
+        .collect();
     let mut sorted = pl.clone();
     sorted.sort_unstable();
     let gq = sorted.get(1).copied().unwrap_or(0).min(99);
@@ -194,6 +205,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         site: site.clone(),
         gt: genotypes[best],
         pl,
+        pl_non_ref,
         gq,
         qual,
         ad,
@@ -214,6 +226,11 @@ fn allele_liks(site: &Site, r: &ReadLik, n: usize) -> Vec<f64> {
     }
     let best = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     out.iter().map(|&l| l.max(best - MISMAPPING_CAP)).collect()
+}
+
+/// A read's likelihood under `<NON_REF>`: no better than its mismapping floor.
+fn floor(l: &[f64]) -> f64 {
+    l.iter().copied().fold(f64::NEG_INFINITY, f64::max) - MISMAPPING_CAP
 }
 
 /// log10 of (10^a + 10^b) / 2.
@@ -328,6 +345,9 @@ mod tests {
         assert_eq!(c.pl[1], 0);
         assert!(c.pl[0] > 200 && c.pl[2] > 200, "{:?}", c.pl);
         assert!(c.qual > 100.0 && c.filters.is_empty(), "{c:?}");
+        // <NON_REF> explains no read well: every genotype with it is far less likely.
+        assert_eq!(c.pl_non_ref.len(), 3);
+        assert!(c.pl_non_ref.iter().all(|&p| p > 100), "{:?}", c.pl_non_ref);
     }
 
     #[test]

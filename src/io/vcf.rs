@@ -60,9 +60,7 @@ pub fn record(name: &str, c: &Call, non_ref: bool) -> String {
     let mut ad = c.ad.clone();
     if non_ref {
         alts.push("<NON_REF>".into());
-        let n = c.site.alts.len() + 1;
-        // Genotypes involving <NON_REF> are given the likelihood of its best neighbour, far off.
-        pl.extend((0..=n).map(|_| 9999));
+        pl.extend_from_slice(&c.pl_non_ref);
         ad.push(0);
     }
     let filter = if c.filters.is_empty() {
