@@ -236,3 +236,43 @@ fn corrupt_index_is_rejected_with_a_message() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("checksum mismatch"));
 }
+
+#[test]
+fn a_chimeric_read_gets_a_supplementary_record_with_sa_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let fasta = std::fs::read_to_string(test_data("sim-60k/ref.fa")).unwrap();
+    let seq: String = fasta.lines().skip(1).collect();
+    // 80 bases from 10,001 joined to 70 bases from 40,001: a split read.
+    let read = format!("{}{}", &seq[10_000..10_080], &seq[40_000..40_070]);
+    let fq = dir.path().join("chimera.fq");
+    std::fs::write(&fq, format!("@chimera\n{read}\n+\n{}\n", "I".repeat(150))).unwrap();
+    let out = ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        fq.to_str().unwrap(),
+        "-o",
+        "-",
+        "-q",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let recs: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| !l.starts_with('@'))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(recs.len(), 2, "{text}");
+    let flags: Vec<u16> = recs.iter().map(|r| r[1].parse().unwrap()).collect();
+    assert_eq!(
+        flags.iter().filter(|&&f| f & 0x800 != 0).count(),
+        1,
+        "{text}"
+    );
+    let mut positions: Vec<&str> = recs.iter().map(|r| r[3]).collect();
+    positions.sort();
+    assert_eq!(positions, ["10001", "40001"], "{text}");
+    assert!(
+        recs.iter()
+            .all(|r| r.iter().any(|f| f.starts_with("SA:Z:sim1,"))),
+        "{text}"
+    );
+}
