@@ -43,7 +43,7 @@ pub fn run(a: Args) -> Result<()> {
 
     let t = Instant::now();
     let contigs = fasta::read(&sim.reference)?;
-    index::build::build(&contigs, IndexParams::default())?
+    index::build::build(contigs, IndexParams::default())?
         .save(&index::index_path(&sim.reference))?;
     println!(
         "indexed    {} ({:.1} s)",

@@ -20,8 +20,7 @@ pub fn run(a: Args) -> Result<()> {
     super::set_threads(a.threads);
     let t = Instant::now();
     let contigs = fasta::read(&a.reference)?;
-    let idx = index::build::build(&contigs, IndexParams::default())?;
-    drop(contigs);
+    let idx = index::build::build(contigs, IndexParams::default())?;
     let path = index::index_path(&a.reference);
     idx.save(&path)?;
     let (keys, pos) = idx.counts();

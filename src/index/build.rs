@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::file::{ContigRec, Header, MAGIC, Sections, VERSION};
+use super::file::{Built, ContigRec, Header, MAGIC, VERSION};
 use super::minimizer::{Minimizer, minimizers_in};
 use super::{Index, IndexParams};
 use crate::error::{Error, Result};
@@ -10,8 +10,9 @@ use crate::io::fasta::Contig;
 
 const CHUNK: usize = 1 << 20;
 
-/// Builds the index of `contigs`.
-pub fn build(contigs: &[Contig], params: IndexParams) -> Result<Index> {
+/// Builds the index of `contigs`, which it consumes (each contig's memory is freed once it is
+/// copied into the index).
+pub fn build(contigs: Vec<Contig>, params: IndexParams) -> Result<Index> {
     if !(11..=31).contains(&params.k) || params.k.is_multiple_of(2) || !(1..=64).contains(&params.w)
     {
         return Err(Error::Usage(format!(
@@ -24,14 +25,13 @@ pub fn build(contigs: &[Contig], params: IndexParams) -> Result<Index> {
             "references over 4 Gbp are not supported yet".into(),
         ));
     }
-    let mut entries = collect_minimizers(contigs, params);
+    let mut entries = collect_minimizers(&contigs, params);
     entries.par_sort_unstable();
-    let image = assemble(contigs, params, &entries)?;
-    Index::from_owned(image)
+    Ok(assemble(contigs, params, entries))
 }
 
-/// (hash, global position << 1 | strand) of every reference minimizer.
-fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)> {
+/// [hash, global position << 1 | strand] of every reference minimizer.
+fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<[u64; 2]> {
     let (k, w) = (params.k as usize, params.w as usize);
     let mut jobs = Vec::new();
     let mut offset = 0u64;
@@ -42,7 +42,7 @@ fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)
         offset += c.seq.len() as u64;
     }
     let margin = k + w;
-    let chunks: Vec<Vec<(u64, u64)>> = jobs
+    let chunks: Vec<Vec<[u64; 2]>> = jobs
         .par_iter()
         .map(|&(c, offset, start, end)| {
             let lo = start.saturating_sub(margin);
@@ -59,7 +59,7 @@ fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)
             mins.iter()
                 .map(|m| {
                     let pos = offset + lo as u64 + u64::from(m.pos);
-                    (m.hash, (pos << 1) | u64::from(m.rev))
+                    [m.hash, (pos << 1) | u64::from(m.rev)]
                 })
                 .collect::<Vec<_>>()
         })
@@ -72,82 +72,69 @@ fn collect_minimizers(contigs: &[Contig], params: IndexParams) -> Vec<(u64, u64)
     all
 }
 
-/// Lays the file image out and fills each section in place, so that building needs little
-/// more than the sorted entries plus the image itself.
-fn assemble(contigs: &[Contig], params: IndexParams, entries: &[(u64, u64)]) -> Result<Vec<u64>> {
+/// Turns the sorted entries into the index's sections. The entries' memory becomes the
+/// positions array in place (position i is written over slot i, which entry i/2 held and has
+/// already given up), so the peak is the entries plus keys, starts, buckets and sequence.
+fn assemble(contigs: Vec<Contig>, params: IndexParams, entries: Vec<[u64; 2]>) -> Index {
     let n_keys = entries
         .iter()
         .enumerate()
-        .filter(|&(i, e)| i == 0 || entries[i - 1].0 != e.0)
+        .filter(|&(i, e)| i == 0 || entries[i - 1][0] != e[0])
         .count();
     let bucket_bits = (usize::BITS - n_keys.max(256).leading_zeros()).min(2 * params.k);
-    let (recs, names) = contig_table(contigs);
-    let mut header = Header {
+    let shift = 2 * params.k - bucket_bits;
+    let (mut keys, mut starts) = (Vec::with_capacity(n_keys), Vec::with_capacity(n_keys + 1));
+    let mut buckets = vec![0u32; (1 << bucket_bits) + 1];
+    let mut raw: Vec<u64> = bytemuck::allocation::cast_vec(entries);
+    let n = raw.len() / 2;
+    let mut previous = None;
+    for i in 0..n {
+        let (h, p) = (raw[2 * i], raw[2 * i + 1]);
+        if previous != Some(h) {
+            keys.push(h);
+            starts.push(i as u32);
+            buckets[(h >> shift) as usize + 1] += 1;
+            previous = Some(h);
+        }
+        raw[i] = p;
+    }
+    starts.push(n as u32);
+    raw.truncate(n);
+    raw.shrink_to_fit();
+    for i in 1..buckets.len() {
+        buckets[i] += buckets[i - 1];
+    }
+    let (recs, names) = contig_table(&contigs);
+    let mut seq: Vec<u8> = Vec::with_capacity(contigs.iter().map(|c| c.seq.len()).sum());
+    for c in contigs {
+        seq.extend_from_slice(&c.seq);
+    }
+    let header = Header {
         magic: MAGIC,
         version: VERSION,
         k: params.k,
         w: params.w,
-        n_contigs: contigs.len() as u32,
-        seq_len: contigs.iter().map(|c| c.seq.len() as u64).sum(),
+        n_contigs: recs.len() as u32,
+        seq_len: seq.len() as u64,
         names_len: names.len() as u64,
-        n_keys: n_keys as u64,
-        n_pos: entries.len() as u64,
+        n_keys: keys.len() as u64,
+        n_pos: n as u64,
         bucket_bits,
         _pad: 0,
         checksum: 0,
     };
-    let sections = Sections::of(&header);
-    let mut image = vec![0u64; sections.total / 8];
-    let hsize = std::mem::size_of::<Header>();
-    let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut image);
-    let [
-        recs_out,
-        names_out,
-        seq_out,
-        buckets_out,
-        keys_out,
-        starts_out,
-        pos_out,
-    ] = sections.carve(bytes);
-    recs_out.copy_from_slice(bytemuck::cast_slice(&recs));
-    names_out.copy_from_slice(&names);
-    for (c, r) in contigs.iter().zip(&recs) {
-        seq_out[r.offset as usize..][..c.seq.len()].copy_from_slice(&c.seq);
-    }
-    fill_table(
-        entries,
-        2 * params.k - bucket_bits,
-        [buckets_out, keys_out, starts_out, pos_out],
-    );
-    header.checksum = xxhash_rust::xxh3::xxh3_64(&bytes[hsize..]);
-    bytes[..hsize].copy_from_slice(bytemuck::bytes_of(&header));
-    Ok(image)
-}
-
-/// Writes buckets, keys, starts and positions from the sorted entries.
-fn fill_table(
-    entries: &[(u64, u64)],
-    shift: u32,
-    [buckets, keys, starts, positions]: [&mut [u8]; 4],
-) {
-    let buckets: &mut [u32] = bytemuck::cast_slice_mut(buckets);
-    let keys: &mut [u64] = bytemuck::cast_slice_mut(keys);
-    let starts: &mut [u32] = bytemuck::cast_slice_mut(starts);
-    let positions: &mut [u64] = bytemuck::cast_slice_mut(positions);
-    let mut k = 0;
-    for (i, &(h, p)) in entries.iter().enumerate() {
-        positions[i] = p;
-        if i == 0 || entries[i - 1].0 != h {
-            keys[k] = h;
-            starts[k] = i as u32;
-            buckets[(h >> shift) as usize + 1] += 1;
-            k += 1;
-        }
-    }
-    starts[k] = entries.len() as u32;
-    for i in 1..buckets.len() {
-        buckets[i] += buckets[i - 1];
-    }
+    Index::from_built(
+        header,
+        Built {
+            recs,
+            names,
+            seq,
+            buckets,
+            keys,
+            starts,
+            positions: raw,
+        },
+    )
 }
 
 fn contig_table(contigs: &[Contig]) -> (Vec<ContigRec>, Vec<u8>) {

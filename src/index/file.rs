@@ -48,18 +48,21 @@ pub struct ContigRec {
     pub m5: [u8; 16],
 }
 
-/// Byte ranges of the sections, derived from the header's counts.
+/// Byte ranges of the seven sections, derived from the header's counts.
 #[derive(Debug, Clone, Copy)]
 pub struct Sections {
-    contigs: (usize, usize),
-    names: (usize, usize),
-    seq: (usize, usize),
-    buckets: (usize, usize),
-    keys: (usize, usize),
-    starts: (usize, usize),
-    positions: (usize, usize),
+    ranges: [(usize, usize); 7],
     pub total: usize,
 }
+
+/// Section numbers, in file order.
+const CONTIGS: usize = 0;
+const NAMES: usize = 1;
+const SEQ: usize = 2;
+const BUCKETS: usize = 3;
+const KEYS: usize = 4;
+const STARTS: usize = 5;
+const POSITIONS: usize = 6;
 
 fn pad8(n: usize) -> usize {
     n.div_ceil(8) * 8
@@ -67,56 +70,53 @@ fn pad8(n: usize) -> usize {
 
 impl Sections {
     pub fn of(h: &Header) -> Sections {
+        let lens = [
+            h.n_contigs as usize * std::mem::size_of::<ContigRec>(),
+            h.names_len as usize,
+            h.seq_len as usize,
+            ((1usize << h.bucket_bits) + 1) * 4,
+            h.n_keys as usize * 8,
+            (h.n_keys as usize + 1) * 4,
+            h.n_pos as usize * 8,
+        ];
         let mut at = std::mem::size_of::<Header>();
-        let mut next = |len: usize| {
+        let ranges = lens.map(|len| {
             let r = (at, at + len);
             at += pad8(len);
             r
-        };
-        let contigs = next(h.n_contigs as usize * std::mem::size_of::<ContigRec>());
-        let names = next(h.names_len as usize);
-        let seq = next(h.seq_len as usize);
-        let buckets = next(((1usize << h.bucket_bits) + 1) * 4);
-        let keys = next(h.n_keys as usize * 8);
-        let starts = next((h.n_keys as usize + 1) * 4);
-        let positions = next(h.n_pos as usize * 8);
-        Sections {
-            contigs,
-            names,
-            seq,
-            buckets,
-            keys,
-            starts,
-            positions,
-            total: at,
-        }
+        });
+        Sections { ranges, total: at }
     }
+}
 
-    /// Splits a whole file image into its seven sections (exact lengths, padding dropped).
-    pub fn carve<'a>(&self, bytes: &'a mut [u8]) -> [&'a mut [u8]; 7] {
-        let ranges = [
-            self.contigs,
-            self.names,
-            self.seq,
-            self.buckets,
-            self.keys,
-            self.starts,
-            self.positions,
-        ];
-        let mut rest = bytes;
-        let mut consumed = 0;
-        ranges.map(|(a, b)| {
-            let (_, tail) = std::mem::take(&mut rest).split_at_mut(a - consumed);
-            let (section, tail) = tail.split_at_mut(b - a);
-            rest = tail;
-            consumed = b;
-            section
-        })
+/// The sections of an index built in memory, each in its own allocation (building then needs
+/// no second copy of the table), laid out in the file exactly as [`Sections`] says.
+pub(crate) struct Built {
+    pub recs: Vec<ContigRec>,
+    pub names: Vec<u8>,
+    pub seq: Vec<u8>,
+    pub buckets: Vec<u32>,
+    pub keys: Vec<u64>,
+    pub starts: Vec<u32>,
+    pub positions: Vec<u64>,
+}
+
+impl Built {
+    fn sections(&self) -> [&[u8]; 7] {
+        [
+            bytemuck::cast_slice(&self.recs),
+            &self.names,
+            &self.seq,
+            bytemuck::cast_slice(&self.buckets),
+            bytemuck::cast_slice(&self.keys),
+            bytemuck::cast_slice(&self.starts),
+            bytemuck::cast_slice(&self.positions),
+        ]
     }
 }
 
 enum Storage {
-    Owned(Vec<u64>),
+    Built(Built),
     Mapped(Mmap),
 }
 
@@ -136,10 +136,22 @@ pub struct ContigInfo {
     pub m5: [u8; 16],
 }
 
+const ZEROS: [u8; 8] = [0; 8];
+
 impl Index {
-    /// Wraps a complete file image (header included) built in memory.
-    pub(crate) fn from_owned(words: Vec<u64>) -> Result<Index> {
-        Self::wrap(Storage::Owned(words), "(in memory)", false)
+    /// Wraps sections built in memory; `header` has every count set, and gets its checksum here.
+    pub(crate) fn from_built(mut header: Header, built: Built) -> Index {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for s in built.sections() {
+            hasher.update(s);
+            hasher.update(&ZEROS[..pad8(s.len()) - s.len()]);
+        }
+        header.checksum = hasher.digest();
+        Index {
+            sections: Sections::of(&header),
+            header,
+            storage: Storage::Built(built),
+        }
     }
 
     /// Memory-maps an index file and checks its magic, version, size and checksum.
@@ -149,20 +161,12 @@ impl Index {
         // (it writes a temporary file and renames it); a concurrent external truncation is
         // caught by the size check below before any section is read.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Self::wrap(Storage::Mapped(map), &path.display().to_string(), true)
-    }
-
-    fn wrap(storage: Storage, name: &str, verify: bool) -> Result<Index> {
-        let bytes: &[u8] = match &storage {
-            Storage::Owned(w) => bytemuck::cast_slice(w),
-            Storage::Mapped(m) => m,
-        };
-        let bad = |msg: &str| Error::input(name, format!("not a usable zenome index: {msg}"));
+        let bad = |msg: &str| Error::input(path, format!("not a usable zenome index: {msg}"));
         let hsize = std::mem::size_of::<Header>();
-        if bytes.len() < hsize {
+        if map.len() < hsize {
             return Err(bad("file is too short"));
         }
-        let header: Header = bytemuck::pod_read_unaligned(&bytes[..hsize]);
+        let header: Header = bytemuck::pod_read_unaligned(&map[..hsize]);
         if header.magic != MAGIC {
             return Err(bad("wrong magic number"));
         }
@@ -173,37 +177,51 @@ impl Index {
             )));
         }
         let sections = Sections::of(&header);
-        if bytes.len() != sections.total {
+        if map.len() != sections.total {
             return Err(bad("file size does not match its header (truncated?)"));
         }
-        if verify && xxhash_rust::xxh3::xxh3_64(&bytes[hsize..]) != header.checksum {
+        if xxhash_rust::xxh3::xxh3_64(&map[hsize..]) != header.checksum {
             return Err(bad("checksum mismatch (corrupt file)"));
         }
         Ok(Index {
-            storage,
+            storage: Storage::Mapped(map),
             header,
             sections,
         })
     }
 
-    fn bytes(&self) -> &[u8] {
+    /// The bytes of section `i`.
+    fn raw(&self, i: usize) -> &[u8] {
         match &self.storage {
-            Storage::Owned(w) => bytemuck::cast_slice(w),
-            Storage::Mapped(m) => m,
+            Storage::Built(b) => b.sections()[i],
+            Storage::Mapped(m) => {
+                let (a, b) = self.sections.ranges[i];
+                &m[a..b]
+            }
         }
     }
 
-    fn section<T: Pod>(&self, (a, b): (usize, usize)) -> &[T] {
-        // Every section starts at a multiple of 8 from an 8-aligned base (Vec<u64> or a page).
-        bytemuck::cast_slice(&self.bytes()[a..b])
+    fn section<T: Pod>(&self, i: usize) -> &[T] {
+        // Mapped sections start at multiples of 8 from a page; built ones are Vecs of T.
+        bytemuck::cast_slice(self.raw(i))
     }
 
     /// Writes the index to `path` through a temporary file renamed on success.
     pub fn save(&self, path: &Path) -> Result<()> {
         let tmp = crate::io::output::TempPath::new(path);
-        let mut f = File::create(tmp.path()).map_err(|e| Error::io(path, e))?;
-        f.write_all(self.bytes()).map_err(|e| Error::io(path, e))?;
-        f.sync_all().map_err(|e| Error::io(path, e))?;
+        let file = File::create(tmp.path()).map_err(|e| Error::io(path, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 22, file);
+        let mut put = |bytes: &[u8]| w.write_all(bytes).map_err(|e| Error::io(path, e));
+        put(bytemuck::bytes_of(&self.header))?;
+        for i in 0..7 {
+            let s = self.raw(i);
+            put(s)?;
+            put(&ZEROS[..pad8(s.len()) - s.len()])?;
+        }
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io(path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(path, e))?;
         tmp.commit()
     }
 
@@ -216,8 +234,8 @@ impl Index {
 
     /// The contig table.
     pub fn contigs(&self) -> Vec<ContigInfo> {
-        let recs: &[ContigRec] = self.section(self.sections.contigs);
-        let names: &[u8] = self.section(self.sections.names);
+        let recs: &[ContigRec] = self.section(CONTIGS);
+        let names: &[u8] = self.section(NAMES);
         recs.iter()
             .map(|r| ContigInfo {
                 name: String::from_utf8_lossy(
@@ -233,14 +251,14 @@ impl Index {
 
     /// The concatenated reference, as base codes.
     pub fn seq(&self) -> &[u8] {
-        self.section(self.sections.seq)
+        self.section(SEQ)
     }
 
     /// Reference occurrences of a minimizer hash: `(global position << 1) | strand`.
     pub fn lookup(&self, hash: u64) -> &[u64] {
-        let keys: &[u64] = self.section(self.sections.keys);
-        let buckets: &[u32] = self.section(self.sections.buckets);
-        let starts: &[u32] = self.section(self.sections.starts);
+        let keys: &[u64] = self.section(KEYS);
+        let buckets: &[u32] = self.section(BUCKETS);
+        let starts: &[u32] = self.section(STARTS);
         let shift = 2 * self.header.k - self.header.bucket_bits;
         let b = (hash >> shift) as usize;
         if b + 1 >= buckets.len() {
@@ -250,7 +268,7 @@ impl Index {
         match keys[lo..hi].binary_search(&hash) {
             Ok(i) => {
                 let i = lo + i;
-                let pos: &[u64] = self.section(self.sections.positions);
+                let pos: &[u64] = self.section(POSITIONS);
                 &pos[starts[i] as usize..starts[i + 1] as usize]
             }
             Err(_) => &[],

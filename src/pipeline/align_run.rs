@@ -36,7 +36,7 @@ pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
         return Index::load(&path);
     }
     let contigs = fasta::read(reference)?;
-    let built = index::build::build(&contigs, IndexParams::default())?;
+    let built = index::build::build(contigs, IndexParams::default())?;
     if !quiet {
         eprintln!(
             "zenome: built the index in memory (no {}; `zenome index` keeps one)",
