@@ -102,16 +102,17 @@ pub(crate) struct Built {
 }
 
 impl Built {
-    fn sections(&self) -> [&[u8]; 7] {
-        [
-            bytemuck::cast_slice(&self.recs),
-            &self.names,
-            &self.seq,
-            bytemuck::cast_slice(&self.buckets),
-            bytemuck::cast_slice(&self.keys),
-            bytemuck::cast_slice(&self.starts),
-            bytemuck::cast_slice(&self.positions),
-        ]
+    /// The bytes of section `i` (see the section numbers above).
+    fn section(&self, i: usize) -> &[u8] {
+        match i {
+            CONTIGS => bytemuck::cast_slice(&self.recs),
+            NAMES => &self.names,
+            SEQ => &self.seq,
+            BUCKETS => bytemuck::cast_slice(&self.buckets),
+            KEYS => bytemuck::cast_slice(&self.keys),
+            STARTS => bytemuck::cast_slice(&self.starts),
+            _ => bytemuck::cast_slice(&self.positions),
+        }
     }
 }
 
@@ -142,7 +143,7 @@ impl Index {
     /// Wraps sections built in memory; `header` has every count set, and gets its checksum here.
     pub(crate) fn from_built(mut header: Header, built: Built) -> Index {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for s in built.sections() {
+        for s in (0..7).map(|i| built.section(i)) {
             hasher.update(s);
             hasher.update(&ZEROS[..pad8(s.len()) - s.len()]);
         }
@@ -193,7 +194,7 @@ impl Index {
     /// The bytes of section `i`.
     fn raw(&self, i: usize) -> &[u8] {
         match &self.storage {
-            Storage::Built(b) => b.sections()[i],
+            Storage::Built(b) => b.section(i),
             Storage::Mapped(m) => {
                 let (a, b) = self.sections.ranges[i];
                 &m[a..b]
