@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::align::AlignOpts;
 use crate::error::{Error, Result};
 use crate::io::bam::parse_read_group;
 use crate::pipeline::align_run::{self, AlignConfig};
-use crate::pipeline::sink::SinkOpts;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,39 +42,19 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
-    let threads = rayon::current_num_threads();
-    let (rg_line, rg_id) = match &a.read_group {
-        Some(rg) => {
-            let (line, id) = parse_read_group(rg)?;
-            (Some(line), Some(id.into_bytes()))
-        }
-        None => (None, None),
-    };
+    let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;
     if a.reads.len() == 2 && a.reads[0] == a.reads[1] {
         return Err(Error::Usage(format!(
             "the two FASTQ files are the same file ({})",
             a.reads[0].display()
         )));
     }
-    let cfg = AlignConfig {
-        reference: a.reference,
-        reads: a.reads,
-        output: a.output,
-        batch_size: a.batch_size,
-        align: AlignOpts {
-            min_score: a.min_score,
-            read_group: rg_id,
-            ..AlignOpts::default()
-        },
-        sink: SinkOpts {
-            sorted: !a.unsorted,
-            markdup: !a.no_markdup,
-            threads,
-            sort_mem: a.sort_mem << 20,
-            read_group_line: rg_line,
-            command_line: super::command_line(),
-        },
-    };
+    let mut cfg = AlignConfig::new(a.reference, a.reads, a.output, read_group);
+    cfg.batch_size = a.batch_size;
+    cfg.align.min_score = a.min_score;
+    cfg.sink.sorted = !a.unsorted;
+    cfg.sink.markdup = !a.no_markdup;
+    cfg.sink.sort_mem = a.sort_mem << 20;
     let m = align_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
     let secs = started.elapsed().as_secs_f64();
     if !a.run.quiet {

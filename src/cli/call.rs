@@ -31,15 +31,10 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
-    let cfg = CallConfig {
-        reference: a.reference,
-        bam: a.bam,
-        output: a.output,
-        regions: a.regions,
-        bed: a.bed,
-        gvcf: a.gvcf,
-        command_line: super::command_line(),
-    };
+    let mut cfg = CallConfig::new(a.reference, a.bam, a.output);
+    cfg.regions = a.regions;
+    cfg.bed = a.bed;
+    cfg.gvcf = a.gvcf;
     let m = call_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
     let secs = started.elapsed().as_secs_f64();
     if !a.run.quiet {

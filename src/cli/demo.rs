@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::align::AlignOpts;
 use crate::backend;
 use crate::error::Result;
 use crate::eval::{Report, matching, records};
@@ -11,7 +10,6 @@ use crate::index::{self, IndexParams};
 use crate::io::fasta;
 use crate::pipeline::align_run::{self, AlignConfig};
 use crate::pipeline::call_run::{self, CallConfig};
-use crate::pipeline::sink::SinkOpts;
 use crate::sim::{self, SimOpts, placement};
 
 #[derive(Debug, clap::Args)]
@@ -54,24 +52,13 @@ pub fn run(a: Args) -> Result<()> {
     let t = Instant::now();
     let bam = a.dir.join("demo.bam");
     let backend = backend::select("auto")?;
-    let cfg = AlignConfig {
-        reference: sim.reference.clone(),
-        reads: sim.reads.to_vec(),
-        output: bam.clone(),
-        batch_size: 20_000,
-        align: AlignOpts {
-            read_group: Some(b"demo".to_vec()),
-            ..AlignOpts::default()
-        },
-        sink: SinkOpts {
-            sorted: true,
-            markdup: true,
-            threads: rayon::current_num_threads(),
-            sort_mem: 1 << 30,
-            read_group_line: Some("@RG\tID:demo\tSM:SIM".into()),
-            command_line: super::command_line(),
-        },
-    };
+    let read_group = Some(("@RG	ID:demo	SM:SIM".to_string(), "demo".to_string()));
+    let cfg = AlignConfig::new(
+        sim.reference.clone(),
+        sim.reads.to_vec(),
+        bam.clone(),
+        read_group,
+    );
     let m = align_run::run(&cfg, backend.as_ref(), true)?;
     let secs = t.elapsed().as_secs_f64();
     let p = placement::evaluate(&bam, 20)?;
@@ -122,15 +109,7 @@ fn call_and_score(
 ) -> Result<()> {
     let t = Instant::now();
     let vcf = dir.join("demo.vcf.gz");
-    let cfg = CallConfig {
-        reference: sim.reference.clone(),
-        bam: bam.to_path_buf(),
-        output: vcf.clone(),
-        regions: Vec::new(),
-        bed: None,
-        gvcf: false,
-        command_line: super::command_line(),
-    };
+    let cfg = CallConfig::new(sim.reference.clone(), bam.to_path_buf(), vcf.clone());
     let m = call_run::run(&cfg, backend, true)?;
     println!(
         "called     {} variant records -> {} ({:.1} s)",

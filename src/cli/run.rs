@@ -4,12 +4,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::align::AlignOpts;
 use crate::error::{Error, Result};
 use crate::io::bam::parse_read_group;
 use crate::pipeline::align_run::{self, AlignConfig};
 use crate::pipeline::call_run::{self, CallConfig};
-use crate::pipeline::sink::SinkOpts;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,39 +36,17 @@ pub fn run(a: Args) -> Result<()> {
     if prefix.is_empty() {
         return Err(Error::Usage("-o: an output prefix is needed".into()));
     }
-    let (rg_line, rg_id) = match &a.read_group {
-        Some(rg) => parse_read_group(rg).map(|(line, id)| (Some(line), Some(id.into_bytes())))?,
-        None => (None, None),
-    };
+    let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;
     let bam = PathBuf::from(format!("{prefix}.bam"));
-    let cfg = AlignConfig {
-        reference: a.reference.clone(),
-        reads: a.reads.clone(),
-        output: bam.clone(),
-        batch_size: 20_000,
-        align: AlignOpts {
-            read_group: rg_id,
-            ..AlignOpts::default()
-        },
-        sink: SinkOpts {
-            sorted: true,
-            markdup: true,
-            threads: rayon::current_num_threads(),
-            sort_mem: 1 << 30,
-            read_group_line: rg_line,
-            command_line: super::command_line(),
-        },
-    };
+    let cfg = AlignConfig::new(
+        a.reference.clone(),
+        a.reads.clone(),
+        bam.clone(),
+        read_group,
+    );
     let mut m = align_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
-    let call = CallConfig {
-        reference: a.reference,
-        bam,
-        output: PathBuf::from(format!("{prefix}.vcf.gz")),
-        regions: Vec::new(),
-        bed: None,
-        gvcf: a.gvcf,
-        command_line: super::command_line(),
-    };
+    let mut call = CallConfig::new(a.reference, bam, PathBuf::from(format!("{prefix}.vcf.gz")));
+    call.gvcf = a.gvcf;
     let c = call_run::run(&call, backend.as_ref(), a.run.quiet)?;
     m.stages
         .extend(c.stages.into_iter().map(|(n, s)| (format!("call_{n}"), s)));

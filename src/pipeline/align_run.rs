@@ -29,6 +29,37 @@ pub struct AlignConfig {
     pub sink: SinkOpts,
 }
 
+impl AlignConfig {
+    /// zenome's defaults: sorted, duplicate-marked BAM, 20,000 fragments a batch, 1 GiB of sort
+    /// memory, every worker thread. `read_group` is the `@RG` line and its ID.
+    pub fn new(
+        reference: PathBuf,
+        reads: Vec<PathBuf>,
+        output: PathBuf,
+        read_group: Option<(String, String)>,
+    ) -> Self {
+        let (line, id) = read_group.map_or((None, None), |(l, i)| (Some(l), Some(i.into_bytes())));
+        AlignConfig {
+            reference,
+            reads,
+            output,
+            batch_size: 20_000,
+            align: AlignOpts {
+                read_group: id,
+                ..AlignOpts::default()
+            },
+            sink: SinkOpts {
+                sorted: true,
+                markdup: true,
+                threads: rayon::current_num_threads(),
+                sort_mem: 1 << 30,
+                read_group_line: line,
+                command_line: crate::cli::command_line(),
+            },
+        }
+    }
+}
+
 /// Loads `REF.zmi` when present, otherwise builds the index in memory (saying so).
 pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
     let path = index::index_path(reference);

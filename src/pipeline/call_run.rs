@@ -29,6 +29,21 @@ pub struct CallConfig {
     pub command_line: String,
 }
 
+impl CallConfig {
+    /// Calls the whole BAM into a VCF, no gVCF.
+    pub fn new(reference: PathBuf, bam: PathBuf, output: PathBuf) -> Self {
+        CallConfig {
+            reference,
+            bam,
+            output,
+            regions: Vec::new(),
+            bed: None,
+            gvcf: false,
+            command_line: crate::cli::command_line(),
+        }
+    }
+}
+
 /// A 0-based half-open interval on a reference contig.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Interval {
