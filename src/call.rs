@@ -10,4 +10,5 @@ pub mod genotype;
 pub mod gvcf;
 pub mod reads;
 pub mod region;
+pub mod shared_index;
 pub mod strand;

@@ -13,8 +13,6 @@ use crate::io::sam_record::{SamRecord, flag};
 pub struct DupEnds {
     /// (contig, unclipped 5' position, reverse) of each mapped primary read.
     pub ends: [Option<(u32, i64, bool)>; 2],
-    /// Whether the fragment is a pair (two reads), mapped or not.
-    pub paired: bool,
     /// Sum of base qualities of at least 15, over both reads (Picard's choice of the best copy).
     pub score: u32,
 }
@@ -315,11 +313,7 @@ pub fn dup_ends(mates: [Option<&Placed>; 2]) -> DupEnds {
             ));
         }
     }
-    DupEnds {
-        ends,
-        paired: mates[1].is_some(),
-        score,
-    }
+    DupEnds { ends, score }
 }
 
 #[cfg(test)]

@@ -89,7 +89,7 @@ impl AlnRead {
 pub struct BamSource {
     pub path: std::path::PathBuf,
     pub header: noodles_sam::Header,
-    index: bam::bai::Index,
+    index: super::shared_index::SharedIndex,
 }
 
 impl BamSource {
@@ -114,6 +114,7 @@ impl BamSource {
         }
         let bai = format!("{}.bai", path.display());
         let index = bam::bai::fs::read(&bai)
+            .map(|i| super::shared_index::SharedIndex(std::sync::Arc::new(i)))
             .map_err(|_| bad(format!("the BAM has no index ({bai}); run samtools index")))?;
         Ok(BamSource {
             path: path.to_path_buf(),

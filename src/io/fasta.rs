@@ -57,6 +57,7 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
     let mut names = HashSet::new();
     let mut hasher = Md5::new();
     let mut line = Vec::new();
+    let mut upper = Vec::new();
     let mut line_no = 0u64;
     loop {
         line.clear();
@@ -109,7 +110,8 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
                     ),
                 ));
             }
-            let upper: Vec<u8> = text.iter().map(u8::to_ascii_uppercase).collect();
+            upper.clear();
+            upper.extend(text.iter().map(u8::to_ascii_uppercase));
             hasher.update(&upper);
             contig.seq.extend(text.iter().map(|&b| encode_base(b)));
         }

@@ -66,7 +66,6 @@ mod tests {
     fn pair(a: i64, b: i64, score: u32) -> DupEnds {
         DupEnds {
             ends: [Some((0, a, false)), Some((0, b, true))],
-            paired: true,
             score,
         }
     }
@@ -79,22 +78,18 @@ mod tests {
             pair(100, 401, 10),
             DupEnds {
                 ends: [Some((0, 100, false)), None],
-                paired: true,
                 score: 99,
             },
             DupEnds {
                 ends: [Some((0, 700, false)), None],
-                paired: false,
                 score: 5,
             },
             DupEnds {
                 ends: [Some((0, 700, false)), None],
-                paired: false,
                 score: 5,
             },
             DupEnds {
                 ends: [None, None],
-                paired: true,
                 score: 5,
             },
         ];
