@@ -198,6 +198,34 @@ fn empty_input_gives_a_header_only_bam_and_a_warning() {
 }
 
 #[test]
+fn writing_to_dev_null_leaves_the_device_alone() {
+    // Benchmarks time `-o /dev/null`; renaming a finished temporary file over it (as root)
+    // would replace the device with a regular file for every later program on the machine.
+    let dir = tempfile::tempdir().unwrap();
+    let bam = dir.path().join("x.bam");
+    let reference = test_data("sim-60k/ref.fa");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    let stamp = |p: &str| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let indexes_before = (stamp("/dev/null.bai"), stamp("/dev/null.tbi"));
+    ok(&["align", &reference, &r1, &r2, "-o", "/dev/null"]);
+    ok(&["align", &reference, &r1, &r2, "-o", bam.to_str().unwrap()]);
+    ok(&["call", &reference, bam.to_str().unwrap(), "-o", "/dev/null"]);
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(
+        !meta.file_type().is_file(),
+        "/dev/null was replaced by a file"
+    );
+    let indexes_after = (stamp("/dev/null.bai"), stamp("/dev/null.tbi"));
+    assert_eq!(
+        indexes_before, indexes_after,
+        "an index was written beside /dev/null"
+    );
+}
+
+#[test]
 fn cuda_device_without_a_gpu_backend_is_a_clear_error() {
     let out = zenome(&[
         "align",

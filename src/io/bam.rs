@@ -114,7 +114,7 @@ impl BamWriter {
         let mut file = self.inner.finish().map_err(|e| Error::io(&self.path, e))?;
         file.flush().map_err(|e| Error::io(&self.path, e))?;
         drop(file);
-        if index {
+        if index && !self.tmp.in_place() {
             let bai_path = Path::new(&format!("{}.bai", self.path.display())).to_path_buf();
             let bai_tmp = TempPath::new(&bai_path);
             let idx = noodles_bam::fs::index(self.tmp.path())

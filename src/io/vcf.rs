@@ -141,7 +141,7 @@ impl VcfWriter {
     pub fn finish(mut self) -> Result<()> {
         self.out.flush().map_err(|e| Error::io(&self.path, e))?;
         drop(self.out);
-        if self.compressed {
+        if self.compressed && !self.tmp.in_place() {
             let tbi_path = std::path::PathBuf::from(format!("{}.tbi", self.path.display()));
             let tbi_tmp = TempPath::new(&tbi_path);
             let index = noodles_vcf::fs::index(self.tmp.path())
