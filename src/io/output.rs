@@ -62,7 +62,7 @@ impl Drop for TempPath {
 }
 
 /// Whether `path` exists and is something other than a regular file (a device or a pipe).
-fn is_special(path: &Path) -> bool {
+pub fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.file_type().is_file() && !m.is_dir())
 }
 

@@ -1,61 +1,170 @@
 //! Duplicate marking as Picard MarkDuplicates does it: fragments whose reads start at the same
 //! unclipped 5' positions on the same strands are copies of one molecule; the copy with the
-//! highest sum of base qualities (>= 15) is kept, the others are flagged 0x400.
-
-use std::collections::{HashMap, HashSet};
+//! highest sum of base qualities (>= 15) is kept (the earlier fragment on ties), the others are
+//! flagged 0x400. A single mapped read at the 5' end of a pair's read is a duplicate of the pair.
+//!
+//! Memory stays bounded whatever the input size: each fragment's keys go through the external
+//! sorter (pairs keyed by both ends; single reads, and markers for the ends of pairs, keyed by one
+//! end), the sorted streams are read once, and what remains is one bit per fragment.
 
 use crate::align::record::DupEnds;
+use crate::error::{Error, Result};
+use crate::io::sort::Sorter;
 
-type End = (u32, i64, bool);
+/// Sort class of an end that belongs to a pair: sorts before the single reads at that end.
+const PAIR_END: u64 = 0;
+/// Sort class of a single mapped read.
+const SINGLE: u64 = 1;
 
-/// Which fragments are duplicates, by position in `frags`.
-pub fn duplicates(frags: &[DupEnds]) -> Vec<bool> {
-    let mut dup = vec![false; frags.len()];
-    let mut pairs: HashMap<(End, End), (u32, usize)> = HashMap::new();
-    let mut pair_ends: HashSet<End> = HashSet::new();
-    for (i, f) in frags.iter().enumerate() {
-        if let [Some(a), Some(b)] = f.ends {
-            let key = if a <= b { (a, b) } else { (b, a) };
-            pair_ends.insert(a);
-            pair_ends.insert(b);
-            keep_best(&mut pairs, key, f.score, i, &mut dup);
-        }
-    }
-    let mut singles: HashMap<End, (u32, usize)> = HashMap::new();
-    for (i, f) in frags.iter().enumerate() {
-        let end = match f.ends {
-            [Some(e), None] | [None, Some(e)] => e,
-            _ => continue,
-        };
-        if pair_ends.contains(&end) {
-            dup[i] = true;
-        } else {
-            keep_best(&mut singles, end, f.score, i, &mut dup);
-        }
-    }
-    dup
+/// Collects the duplicate keys of all fragments, in fragment order.
+pub struct DupMarker {
+    pairs: Sorter,
+    ends: Sorter,
+    fragments: u64,
 }
 
-/// Keeps the highest score per key (the earlier fragment on ties); flags the loser.
-fn keep_best<K: std::hash::Hash + Eq>(
-    best: &mut HashMap<K, (u32, usize)>,
-    key: K,
-    score: u32,
-    i: usize,
-    dup: &mut [bool],
-) {
-    match best.get_mut(&key) {
-        None => {
-            best.insert(key, (score, i));
+/// One bit per fragment: set when the fragment is a duplicate.
+pub struct DupSet {
+    bits: Vec<u64>,
+}
+
+impl DupSet {
+    pub fn contains(&self, fragment: u64) -> bool {
+        let word = (fragment / 64) as usize;
+        self.bits
+            .get(word)
+            .is_some_and(|w| w >> (fragment % 64) & 1 == 1)
+    }
+
+    fn insert(&mut self, fragment: u64) {
+        if let Some(w) = self.bits.get_mut((fragment / 64) as usize) {
+            *w |= 1 << (fragment % 64);
         }
-        Some(slot) => {
-            if score > slot.0 {
-                dup[slot.1] = true;
-                *slot = (score, i);
-            } else {
-                dup[i] = true;
+    }
+
+    /// How many fragments are duplicates.
+    pub fn len(&self) -> u64 {
+        self.bits.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A 5' end as one sortable number: contig, position (offset so that clipped ends before the
+/// contig start stay ordered) and strand.
+fn end_key((contig, pos, rev): (u32, i64, bool)) -> u64 {
+    let offset = (pos.clamp(-(1 << 31), (1 << 31) - 1) + (1 << 31)) as u64;
+    (u64::from(contig) << 33) | (offset << 1) | u64::from(rev)
+}
+
+fn payload(score: u32, fragment: u64) -> [u8; 12] {
+    let mut p = [0u8; 12];
+    p[..4].copy_from_slice(&score.to_le_bytes());
+    p[4..].copy_from_slice(&fragment.to_le_bytes());
+    p
+}
+
+fn parse_payload(bytes: &[u8]) -> Result<(u32, u64)> {
+    let bad = || Error::Internal("duplicate-marking run record".into());
+    let score = bytes
+        .get(..4)
+        .ok_or_else(bad)?
+        .try_into()
+        .map_err(|_| bad())?;
+    let fragment = bytes
+        .get(4..12)
+        .ok_or_else(bad)?
+        .try_into()
+        .map_err(|_| bad())?;
+    Ok((u32::from_le_bytes(score), u64::from_le_bytes(fragment)))
+}
+
+/// The best copy of a group seen so far; a better one makes the previous best a duplicate.
+#[derive(Default)]
+struct Best(Option<(u32, u64)>);
+
+impl Best {
+    fn offer(&mut self, score: u32, fragment: u64, dups: &mut DupSet) {
+        match self.0 {
+            None => self.0 = Some((score, fragment)),
+            Some((s, f)) if (score, std::cmp::Reverse(fragment)) > (s, std::cmp::Reverse(f)) => {
+                dups.insert(f);
+                self.0 = Some((score, fragment));
+            }
+            Some(_) => dups.insert(fragment),
+        }
+    }
+}
+
+impl DupMarker {
+    /// A marker whose two sorters each keep about `limit` bytes in memory, spilling into `dir`.
+    pub fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
+        Ok(DupMarker {
+            pairs: Sorter::new(limit, dir)?,
+            ends: Sorter::new(limit, dir)?,
+            fragments: 0,
+        })
+    }
+
+    /// Takes the ends of fragments `first`, `first + 1`, ...
+    pub fn push(&mut self, first: u64, frags: &[DupEnds]) -> Result<()> {
+        for (i, f) in frags.iter().enumerate() {
+            let fragment = first + i as u64;
+            let p = payload(f.score, fragment);
+            match f.ends {
+                [Some(a), Some(b)] => {
+                    let (a, b) = (end_key(a), end_key(b));
+                    self.pairs.push((a.min(b), a.max(b)), &p)?;
+                    self.ends.push((a, PAIR_END), &[])?;
+                    self.ends.push((b, PAIR_END), &[])?;
+                }
+                [Some(e), None] | [None, Some(e)] => self.ends.push((end_key(e), SINGLE), &p)?,
+                [None, None] => {}
             }
         }
+        self.fragments = self.fragments.max(first + frags.len() as u64);
+        Ok(())
+    }
+
+    /// Decides which fragments are duplicates.
+    pub fn finish(self) -> Result<DupSet> {
+        let mut dups = DupSet {
+            bits: vec![0; self.fragments.div_ceil(64) as usize],
+        };
+        let mut group = None;
+        let mut best = Best::default();
+        self.pairs.finish(|key, bytes| {
+            let (score, fragment) = parse_payload(bytes)?;
+            if group != Some(key) {
+                group = Some(key);
+                best = Best::default();
+            }
+            best.offer(score, fragment, &mut dups);
+            Ok(())
+        })?;
+        let mut end = None;
+        let mut at_pair_end = false;
+        self.ends.finish(|(e, class), bytes| {
+            if end != Some(e) {
+                end = Some(e);
+                at_pair_end = false;
+                best = Best::default();
+            }
+            if class == PAIR_END {
+                at_pair_end = true;
+                return Ok(());
+            }
+            let (score, fragment) = parse_payload(bytes)?;
+            if at_pair_end {
+                dups.insert(fragment);
+            } else {
+                best.offer(score, fragment, &mut dups);
+            }
+            Ok(())
+        })?;
+        Ok(dups)
     }
 }
 
@@ -70,32 +179,80 @@ mod tests {
         }
     }
 
+    fn single(pos: i64, score: u32) -> DupEnds {
+        DupEnds {
+            ends: [Some((0, pos, false)), None],
+            score,
+        }
+    }
+
+    fn marked(frags: &[DupEnds], limit: usize, batch: usize) -> Vec<bool> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = DupMarker::new(limit, dir.path()).unwrap();
+        for (i, chunk) in frags.chunks(batch).enumerate() {
+            m.push((i * batch) as u64, chunk).unwrap();
+        }
+        let set = m.finish().unwrap();
+        (0..frags.len() as u64).map(|f| set.contains(f)).collect()
+    }
+
     #[test]
     fn keeps_best_copy_of_each_pair_and_drops_fragments_at_pair_ends() {
         let frags = vec![
             pair(100, 400, 50),
             pair(100, 400, 90),
             pair(100, 401, 10),
-            DupEnds {
-                ends: [Some((0, 100, false)), None],
-                score: 99,
-            },
-            DupEnds {
-                ends: [Some((0, 700, false)), None],
-                score: 5,
-            },
-            DupEnds {
-                ends: [Some((0, 700, false)), None],
-                score: 5,
-            },
+            single(100, 99),
+            single(700, 5),
+            single(700, 5),
             DupEnds {
                 ends: [None, None],
                 score: 5,
             },
+            pair(-3, 250, 7),
+            pair(-3, 250, 7),
         ];
-        assert_eq!(
-            duplicates(&frags),
-            vec![true, false, false, true, false, true, false]
-        );
+        let want = vec![true, false, false, true, false, true, false, false, true];
+        assert_eq!(marked(&frags, 1 << 20, 4), want);
+    }
+
+    #[test]
+    fn spilled_runs_give_the_in_memory_answer() {
+        let mut x = 7u64;
+        let frags: Vec<DupEnds> = (0..20_000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let a = ((x >> 33) % 3000) as i64;
+                let score = ((x >> 12) % 40) as u32;
+                match x % 5 {
+                    0 => single(a, score),
+                    1 => DupEnds {
+                        ends: [None, Some((1, a, true))],
+                        score,
+                    },
+                    _ => pair(a, a + ((x >> 20) % 7) as i64 * 50, score),
+                }
+            })
+            .collect();
+        let in_memory = marked(&frags, 1 << 30, 20_000);
+        let spilled = marked(&frags, 1 << 16, 1_000);
+        assert_eq!(in_memory, spilled);
+        let n = in_memory.iter().filter(|&&d| d).count();
+        assert!(n > 5_000 && n < 19_000, "{n} duplicates");
+    }
+
+    #[test]
+    fn end_keys_order_like_their_ends() {
+        let ends = [
+            (0, -5, false),
+            (0, -5, true),
+            (0, 0, false),
+            (0, 1 << 30, false),
+            (1, -1, false),
+        ];
+        let keys: Vec<u64> = ends.iter().map(|&e| end_key(e)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
     }
 }

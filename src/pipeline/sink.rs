@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::markdup;
+use super::markdup::DupMarker;
 use crate::align::record::DupEnds;
 use crate::error::Result;
 use crate::index::file::ContigInfo;
@@ -30,9 +30,9 @@ pub enum Sink {
     Bam(BamWriter),
     Sorted {
         sorter: Sorter,
-        dups: Vec<DupEnds>,
+        /// None with `--no-markdup`.
+        dups: Option<DupMarker>,
         writer: BamWriter,
-        markdup: bool,
     },
 }
 
@@ -64,16 +64,27 @@ impl Sink {
         if !sorted {
             return Ok(Sink::Bam(writer));
         }
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let sorter = Sorter::new(o.sort_mem, dir)?;
+        // Temporary runs go beside the output, or to the system's temporary folder when the
+        // output is a device or pipe (`-o /dev/null` for timing).
+        let dir = if crate::io::output::is_special(path) {
+            std::env::temp_dir()
+        } else {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf()
+        };
+        let sorter = Sorter::new(o.sort_mem, &dir)?;
+        // Each of the marker's two sorters gets a quarter of the sort memory.
+        let dups = if o.markdup {
+            Some(DupMarker::new(o.sort_mem / 4, &dir)?)
+        } else {
+            None
+        };
         Ok(Sink::Sorted {
             sorter,
-            dups: Vec::new(),
+            dups,
             writer,
-            markdup: o.markdup,
         })
     }
 
@@ -106,9 +117,13 @@ impl Sink {
                 w.write(&out)
             }
             Sink::Sorted {
-                sorter, dups: all, ..
+                sorter,
+                dups: marker,
+                ..
             } => {
-                all.extend(dups);
+                if let Some(m) = marker {
+                    m.push(first, &dups)?;
+                }
                 let mut buf = Vec::new();
                 for (i, recs) in records.iter().enumerate() {
                     for (j, r) in recs.iter().enumerate() {
@@ -131,17 +146,12 @@ impl Sink {
                 sorter,
                 dups,
                 mut writer,
-                markdup,
             } => {
-                let dup = if markdup {
-                    markdup::duplicates(&dups)
-                } else {
-                    vec![false; dups.len()]
-                };
+                let dup = dups.map(DupMarker::finish).transpose()?;
                 let mut rec = Vec::new();
                 sorter.finish(|key, bytes| {
-                    let fragment = (key.1 >> 3) as usize;
-                    if dup.get(fragment).copied().unwrap_or(false) {
+                    let fragment = key.1 >> 3;
+                    if dup.as_ref().is_some_and(|d| d.contains(fragment)) {
                         rec.clear();
                         rec.extend_from_slice(bytes);
                         let f =
@@ -156,7 +166,7 @@ impl Sink {
                     }
                 })?;
                 writer.finish(true)?;
-                Ok(dup.iter().filter(|&&d| d).count() as u64)
+                Ok(dup.map_or(0, |d| d.len()))
             }
         }
     }
