@@ -31,7 +31,7 @@ pub enum Sink {
     Sorted {
         sorter: Sorter,
         /// None with `--no-markdup`.
-        dups: Option<DupMarker>,
+        dups: Option<Box<DupMarker>>,
         writer: BamWriter,
     },
 }
@@ -77,7 +77,7 @@ impl Sink {
         let sorter = Sorter::new(o.sort_mem, &dir)?;
         // Each of the marker's two sorters gets a quarter of the sort memory.
         let dups = if o.markdup {
-            Some(DupMarker::new(o.sort_mem / 4, &dir)?)
+            Some(Box::new(DupMarker::new(o.sort_mem / 4, &dir)?))
         } else {
             None
         };
@@ -147,7 +147,7 @@ impl Sink {
                 dups,
                 mut writer,
             } => {
-                let dup = dups.map(DupMarker::finish).transpose()?;
+                let dup = dups.map(|d| d.finish()).transpose()?;
                 let mut rec = Vec::new();
                 sorter.finish(|key, bytes| {
                     let fragment = key.1 >> 3;
