@@ -1,41 +1,23 @@
-//! Extension kernel throughput: a batch of 150 bp reads with a few errors and an indel, against
-//! windows 32 bases wider than the read, on the fast CPU backend and the oracle.
+//! Kernel throughput under criterion, on the same deterministic batches as `zenome bench`:
+//! extension (150 bp reads against windows 32 bases wider) and the pair-HMM (reads against the
+//! haplotypes of active regions), on the fast CPU backend and the oracle.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use zenome::backend::Backend;
 use zenome::backend::cpu::{CpuBackend, CpuKernel};
-use zenome::backend::{Backend, ExtendBatch, Scoring};
+use zenome::bench::workload;
 
-fn batch(n: usize) -> ExtendBatch {
-    let mut x = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
-    let mut b = ExtendBatch::new(Scoring::default());
-    for _ in 0..n {
-        let target: Vec<u8> = (0..182).map(|_| (next() % 4) as u8).collect();
-        let mut q = target[16..166].to_vec();
-        for _ in 0..2 {
-            let i = (next() % 150) as usize;
-            q[i] = (q[i] + 1) % 4;
-        }
-        q.remove((next() % 140) as usize + 5);
-        b.push(&q, &target, 0, 32);
-    }
-    b
-}
+const KERNELS: [(&str, CpuKernel); 2] = [
+    ("cpu-fast", CpuKernel::Fast),
+    ("cpu-oracle", CpuKernel::Oracle),
+];
 
-fn bench(c: &mut Criterion) {
-    let b = batch(2000);
+fn extend(c: &mut Criterion) {
+    let b = workload::extend_batch(2000, 1);
     let mut g = c.benchmark_group("extend");
     g.throughput(Throughput::Elements(b.len() as u64));
     g.sample_size(10);
-    for (name, kernel) in [
-        ("cpu-fast", CpuKernel::Fast),
-        ("cpu-oracle", CpuKernel::Oracle),
-    ] {
+    for (name, kernel) in KERNELS {
         let backend = CpuBackend::new(kernel);
         g.bench_function(name, |bench| {
             bench.iter(|| backend.extend(&b).map(|r| r.results.len()))
@@ -44,5 +26,19 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn pair_hmm(c: &mut Criterion) {
+    let b = workload::pair_hmm_batch(8, 4, 40, 300, 2);
+    let mut g = c.benchmark_group("pair_hmm");
+    g.throughput(Throughput::Elements(b.len() as u64));
+    g.sample_size(10);
+    for (name, kernel) in KERNELS {
+        let backend = CpuBackend::new(kernel);
+        g.bench_function(name, |bench| {
+            bench.iter(|| backend.pair_hmm(&b).map(|r| r.log10.len()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, extend, pair_hmm);
 criterion_main!(benches);

@@ -2,6 +2,7 @@
 //! options and calling it. Nothing here computes.
 
 pub mod align;
+pub mod bench;
 pub mod call;
 pub mod demo;
 pub mod eval;
@@ -37,6 +38,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Simulate a reference, a truth set and paired reads.
     Simulate(simulate::Args),
+    /// Kernel and stage throughput on the chosen device, printed and as JSON.
+    Bench(bench::Args),
     /// Simulate, index, align and summarise: a first run in one command.
     Demo(demo::Args),
     /// Score the placements of simulated reads in a BAM (JSON on standard output).
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => run::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Bench(a) => bench::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Placement(a) => placement::run(a),
     }

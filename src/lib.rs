@@ -10,6 +10,7 @@
 
 pub mod align;
 pub mod backend;
+pub mod bench;
 pub mod call;
 pub mod cli;
 pub mod error;

@@ -3,6 +3,7 @@
 
 pub mod align_run;
 pub mod call_run;
+pub mod end_to_end;
 pub mod markdup;
 pub mod metrics;
 pub mod progress;

@@ -236,6 +236,40 @@ fn writing_to_dev_null_leaves_the_device_alone() {
 }
 
 #[test]
+fn bench_prints_kernel_and_stage_throughput_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = ok(&[
+        "bench",
+        "--quick",
+        "-t",
+        "2",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    for row in ["extend", "pair_hmm", "index", "align", "call"] {
+        assert!(table.contains(row), "no {row} row in:\n{table}");
+    }
+    let text = std::fs::read_to_string(&json).unwrap();
+    assert!(text.starts_with("{\"device\": \"cpu\""), "{text}");
+    // The fast extension kernel must equal the oracle on the benchmark batch.
+    assert!(
+        text.contains("\"kernel\": \"extend\", \"backend\": \"cpu\", \"jobs\": 2000"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("\"parity\": \"identical\"").count(),
+        3,
+        "{text}"
+    );
+    let on_stdout = ok(&["bench", "--quick", "--json", "-"]);
+    assert!(
+        String::from_utf8_lossy(&on_stdout.stdout).contains("\"stages\": [{\"stage\": \"index\"")
+    );
+}
+
+#[test]
 fn cuda_device_without_a_gpu_backend_is_a_clear_error() {
     let out = zenome(&[
         "align",
