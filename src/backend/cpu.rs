@@ -5,6 +5,7 @@ pub mod banded;
 pub mod cell;
 pub mod oracle;
 pub mod pair_hmm;
+pub mod pair_hmm_lanes;
 
 use rayon::prelude::*;
 
@@ -62,13 +63,16 @@ impl Backend for CpuBackend {
     }
 
     fn pair_hmm(&self, batch: &PairHmmBatch) -> Result<PairHmmResults> {
-        let run = |job| match self.kernel {
-            CpuKernel::Oracle => pair_hmm::log10_oracle(batch, job),
-            CpuKernel::Fast => pair_hmm::log10_fast(batch, job),
+        let log10 = match self.kernel {
+            CpuKernel::Oracle => batch
+                .jobs
+                .par_iter()
+                .with_min_len(4)
+                .map(|job| pair_hmm::log10_oracle(batch, job))
+                .collect(),
+            CpuKernel::Fast => pair_hmm_lanes::log10_all(batch),
         };
-        Ok(PairHmmResults {
-            log10: batch.jobs.par_iter().with_min_len(4).map(run).collect(),
-        })
+        Ok(PairHmmResults { log10 })
     }
 }
 

@@ -14,7 +14,7 @@ use crate::backend::pair_hmm::{PairHmmBatch, PairHmmJob};
 pub const MIN_ACCEPTED: f32 = 1e-28;
 
 /// Scaling of the initial condition (GATK uses 2^120 for float and 2^1020 for double).
-const INITIAL_F32: f32 = 1.329_228e36; // 2^120
+pub const INITIAL_F32: f32 = 1.329_228e36; // 2^120
 const INITIAL_LOG10_F32: f64 = 36.123_599_479_677_74; // 120 * log10(2)
 const INITIAL_F64: f64 = 1.123_558_209_288_947_4e307; // 2^1020
 const INITIAL_LOG10_F64: f64 = 307.050_595_577_260_5; // 1020 * log10(2)
@@ -54,16 +54,16 @@ impl Real for f64 {
 }
 
 /// Per-read-position transition probabilities: M->M, gap->M, M->I, I->I, M->D, D->D.
-struct Transitions<T> {
-    mm: T,
-    gm: T,
-    mi: T,
-    ii: T,
-    md: T,
-    dd: T,
+pub struct Transitions<T> {
+    pub mm: T,
+    pub gm: T,
+    pub mi: T,
+    pub ii: T,
+    pub md: T,
+    pub dd: T,
 }
 
-fn transitions<T: Real>(ins: u8, del: u8, gcp: u8) -> Transitions<T> {
+pub fn transitions<T: Real>(ins: u8, del: u8, gcp: u8) -> Transitions<T> {
     let (pi, pd, pg) = (error_prob(ins), error_prob(del), error_prob(gcp));
     Transitions {
         mm: T::from_f64(1.0 - (pi + pd)),
@@ -147,7 +147,11 @@ pub fn log10_oracle(b: &PairHmmBatch, job: &PairHmmJob) -> f64 {
 
 /// The fast path: float, recomputed in double when the float result is too small to trust.
 pub fn log10_fast(b: &PairHmmBatch, job: &PairHmmJob) -> f64 {
-    let x = forward::<f32>(b, job, INITIAL_F32);
+    from_float(b, job, forward::<f32>(b, job, INITIAL_F32))
+}
+
+/// log10 of a scaled float forward sum, or the double-precision result when it is too small.
+pub fn from_float(b: &PairHmmBatch, job: &PairHmmJob, x: f32) -> f64 {
     if x < MIN_ACCEPTED {
         return log10_oracle(b, job);
     }
