@@ -301,15 +301,31 @@ fn gvcf_blocks_tile_the_contig_between_variant_records() {
     let recs = records(&g);
     let mut next = 1u64;
     let mut variants = 0;
+    // The GQ band of the block just written, if the previous record was a block.
+    let band = |gq: u32| {
+        [0, 1, 10, 20, 30, 40, 50, 60, 99]
+            .iter()
+            .rposition(|&b| gq >= b)
+    };
+    let mut previous_band = None;
     for r in &recs {
         let f: Vec<&str> = r.split('\t').collect();
         let pos: u64 = f[1].parse().unwrap();
         assert_eq!(pos, next, "gap or overlap before {r}");
         if f[4] == "<NON_REF>" {
             assert!(f[9].starts_with("0/0:"), "{r}");
+            // Blocks split only where the band changes, not at the 50 kb shard grid.
+            let gq: u32 = f[9].split(':').nth(2).unwrap().parse().unwrap();
+            assert_ne!(
+                previous_band,
+                Some(band(gq)),
+                "block split without a band change: {r}"
+            );
+            previous_band = Some(band(gq));
             next = f[7].strip_prefix("END=").unwrap().parse::<u64>().unwrap() + 1;
         } else {
             assert!(f[4].ends_with(",<NON_REF>"), "{r}");
+            previous_band = None;
             variants += 1;
             next = pos + f[3].len() as u64;
         }

@@ -22,6 +22,64 @@ pub struct Block {
     pub pl: [u32; 3],
     pub dp: u32,
     pub min_dp: u32,
+    /// Depth histogram (depth, positions), ascending, kept only for blocks that touch their
+    /// shard's edges: the writer joins such blocks across shards (see [`join`]).
+    pub depths: Vec<(u32, u32)>,
+}
+
+/// The median of a depth histogram, as `sorted[len / 2]` of the depths it counts.
+fn median(hist: &[(u32, u32)]) -> u32 {
+    let total: u64 = hist.iter().map(|&(_, n)| u64::from(n)).sum();
+    let mut seen = 0u64;
+    for &(d, n) in hist {
+        seen += u64::from(n);
+        if seen > total / 2 {
+            return d;
+        }
+    }
+    0
+}
+
+fn histogram(mut depths: Vec<u32>) -> Vec<(u32, u32)> {
+    depths.sort_unstable();
+    let mut hist: Vec<(u32, u32)> = Vec::new();
+    for d in depths {
+        match hist.last_mut() {
+            Some((last, n)) if *last == d => *n += 1,
+            _ => hist.push((d, 1)),
+        }
+    }
+    hist
+}
+
+/// `a` followed by `b` as one block, when a single pass over both shards would have made one:
+/// they touch, are in one GQ band, and both kept their depths. Otherwise `None`.
+pub fn join(a: &Block, b: &Block) -> Option<Block> {
+    if a.end != b.start || band(a.gq) != band(b.gq) || a.depths.is_empty() || b.depths.is_empty() {
+        return None;
+    }
+    let mut depths = a.depths.clone();
+    for &(d, n) in &b.depths {
+        match depths.binary_search_by_key(&d, |e| e.0) {
+            Ok(i) => depths[i].1 += n,
+            Err(i) => depths.insert(i, (d, n)),
+        }
+    }
+    let (gq, pl) = if b.gq < a.gq {
+        (b.gq, b.pl)
+    } else {
+        (a.gq, a.pl)
+    };
+    Some(Block {
+        start: a.start,
+        end: b.end,
+        ref_base: a.ref_base,
+        gq,
+        pl,
+        dp: median(&depths),
+        min_dp: a.min_dp.min(b.min_dp),
+        depths,
+    })
 }
 
 /// Per-position log10 likelihoods of 0/0, 0/1 (reference and any other allele), 1/1, and depth.
@@ -87,7 +145,7 @@ fn confidence(gl: &[f64; 3]) -> (u32, [u32; 3]) {
     (gq, pl)
 }
 
-fn band(gq: u32) -> usize {
+pub fn band(gq: u32) -> usize {
     BANDS.iter().rposition(|&b| gq >= b).unwrap_or(0)
 }
 
@@ -105,9 +163,12 @@ pub fn blocks(
     let mut out: Vec<Block> = Vec::new();
     let mut open: Option<(Block, usize, Vec<u32>)> = None;
     let flush = |open: &mut Option<(Block, usize, Vec<u32>)>, out: &mut Vec<Block>| {
-        if let Some((mut b, _, mut depths)) = open.take() {
-            depths.sort_unstable();
-            b.dp = depths[depths.len() / 2];
+        if let Some((mut b, _, depths)) = open.take() {
+            let hist = histogram(depths);
+            b.dp = median(&hist);
+            if b.start == start || b.end == end {
+                b.depths = hist;
+            }
             out.push(b);
         }
     };
@@ -132,6 +193,7 @@ pub fn blocks(
                 pl,
                 dp: 0,
                 min_dp: p.depth[i],
+                depths: Vec::new(),
             };
             open = Some((blk, b, Vec::new()));
         }
@@ -184,5 +246,41 @@ mod tests {
         assert_eq!((b[2].start, b[2].end), (31, 60));
         assert_eq!((b[3].start, b[3].end, b[3].gq), (60, 100, 0));
         assert!(b[1].pl[0] == 0 && b[1].pl[2] > 99);
+    }
+
+    #[test]
+    fn blocks_joined_across_a_shard_edge_equal_one_pass() {
+        let contig: Vec<u8> = (0..100).map(|i| ((i * 7 + i / 5) % 4) as u8).collect();
+        let mut reads: Vec<AlnRead> = (0..12).map(|k| read(5 + k, 60, &contig)).collect();
+        reads.extend((0..3).map(|k| read(40 + k * 3, 50, &contig)));
+        let all = [Interval {
+            contig: 0,
+            start: 0,
+            end: 100,
+        }];
+        let strip = |b: &Block| Block {
+            depths: Vec::new(),
+            ..b.clone()
+        };
+        let whole: Vec<Block> = blocks(&reads, &contig, 0, 100, &all, &[])
+            .iter()
+            .map(strip)
+            .collect();
+        let (left, right) = (
+            blocks(&reads, &contig, 0, 47, &all, &[]),
+            blocks(&reads, &contig, 47, 100, &all, &[]),
+        );
+        let mut joined: Vec<Block> = left[..left.len() - 1].to_vec();
+        match join(&left[left.len() - 1], &right[0]) {
+            Some(j) => joined.push(j),
+            None => joined.extend([left[left.len() - 1].clone(), right[0].clone()]),
+        }
+        joined.extend(right[1..].iter().cloned());
+        let joined: Vec<Block> = joined.iter().map(strip).collect();
+        assert_eq!(joined, whole);
+        assert!(
+            whole.iter().any(|b| b.start < 47 && b.end > 47),
+            "no block spans the edge"
+        );
     }
 }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::metrics::Metrics;
 use crate::backend::Backend;
+use crate::call::gvcf::{self, Block};
 use crate::call::reads::BamSource;
 use crate::call::region::{SHARD, Shard, ShardCalls, call_shard};
 use crate::error::{Error, Result};
@@ -271,22 +272,43 @@ pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metri
         &vcf::header(&names, &bam.sample(), &cfg.command_line, cfg.gvcf),
     )?;
     let (mut n, mut n_blocks) = (0, 0);
+    // A block that may continue into the next shard waits here until the next record.
+    let mut pending: Option<(usize, Block)> = None;
+    let mut put_block =
+        |w: &mut VcfWriter, pending: &mut Option<(usize, Block)>, next: Option<(usize, &Block)>| {
+            let joined = match (pending.as_ref(), next) {
+                (Some((pc, a)), Some((nc, b))) if *pc == nc => gvcf::join(a, b),
+                _ => None,
+            };
+            if let Some(j) = joined {
+                if let Some(p) = pending.as_mut() {
+                    p.1 = j;
+                }
+                return Ok(());
+            }
+            if let Some((pc, a)) = pending.take() {
+                w.write(&vcf::block_record(&contigs[pc].name, &a))?;
+                n_blocks += 1;
+            }
+            *pending = next.map(|(c, b)| (c, b.clone()));
+            Ok::<(), Error>(())
+        };
     for (ci, out) in &per_shard {
         let name = &contigs[*ci].name;
         let mut blocks = out.blocks.iter().peekable();
         for c in &out.calls {
             while let Some(b) = blocks.next_if(|b| b.start < c.site.pos) {
-                w.write(&vcf::block_record(name, b))?;
-                n_blocks += 1;
+                put_block(&mut w, &mut pending, Some((*ci, b)))?;
             }
+            put_block(&mut w, &mut pending, None)?;
             w.write(&vcf::record(name, c, cfg.gvcf))?;
             n += 1;
         }
         for b in blocks {
-            w.write(&vcf::block_record(name, b))?;
-            n_blocks += 1;
+            put_block(&mut w, &mut pending, Some((*ci, b)))?;
         }
     }
+    put_block(&mut w, &mut pending, None)?;
     w.finish()?;
     m.time("write", t);
     m.count("records", n);
