@@ -32,7 +32,7 @@ pub struct Args {
     /// Fragments per batch (does not change the output).
     #[arg(long, default_value_t = 20_000, hide = true)]
     pub batch_size: usize,
-    /// Memory for sorting before spilling to temporary files, in MiB.
+    /// Memory for sorting and duplicate marking before spilling to temporary files, in MiB.
     #[arg(long, default_value_t = 1024)]
     pub sort_mem: usize,
     #[command(flatten)]

@@ -74,8 +74,14 @@ impl Sink {
                 .unwrap_or(Path::new("."))
                 .to_path_buf()
         };
-        let sorter = Sorter::new(o.sort_mem, &dir)?;
-        // Each of the marker's two sorters gets a quarter of the sort memory.
+        // `--sort-mem` is shared: half for the records, a quarter for each of the duplicate
+        // marker's two key streams (all of it for the records with `--no-markdup`).
+        let record_mem = if o.markdup {
+            o.sort_mem / 2
+        } else {
+            o.sort_mem
+        };
+        let sorter = Sorter::new(record_mem, &dir)?;
         let dups = if o.markdup {
             Some(Box::new(DupMarker::new(o.sort_mem / 4, &dir)?))
         } else {
