@@ -13,20 +13,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 data=${ZENOME_DATA:-$root/../shared/data}
 work=${1:-$root/target/bench-align}
 t=2
-for tool in bwa minimap2 samtools bcftools python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench-align: $tool is missing (apt-get install bwa minimap2 samtools bcftools time)" >&2; exit 1; }
-done
+. "$root/scripts/bench-common.sh"
+need bench-align "apt-get install bwa minimap2 samtools bcftools time" bwa minimap2 samtools bcftools python3 /usr/bin/time
 [ -d "$data/na12878-chr20" ] || { echo "bench-align: no $data/na12878-chr20" >&2; exit 1; }
-(cd "$root" && cargo build --release --quiet)
-z=$root/target/release/zenome
-mkdir -p "$work" && cd "$work"
-rm -f times.tsv
-
-timeit() { # name command...
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "time.$name" "$@"
-  printf '%s\t%s\n' "$name" "$(cat "time.$name")" >> times.tsv
-}
+setup
 
 echo "== reference and indexes"
 [ -s chr20.fa ] || zcat "$data/ref/chr20.fa.gz" > chr20.fa

@@ -12,19 +12,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 data=${ZENOME_DATA:-$root/../shared/data}
 work=${1:-$root/target/bench-call}
 t=2
-for tool in bwa samtools bcftools freebayes bgzip python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench-call: $tool is missing (apt-get install bwa samtools bcftools freebayes tabix time)" >&2; exit 1; }
-done
-(cd "$root" && cargo build --release --quiet)
-z=$root/target/release/zenome
-mkdir -p "$work" && cd "$work"
-rm -f times.tsv
-
-timeit() { # name command...
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "time.$name" "$@"
-  printf '%s\t%s\n' "$name" "$(cat "time.$name")" >> times.tsv
-}
+. "$root/scripts/bench-common.sh"
+need bench-call "apt-get install bwa samtools bcftools freebayes tabix time" bwa samtools bcftools freebayes bgzip python3 /usr/bin/time
+setup
 
 [ -s chr20.fa ] || zcat "$data/ref/chr20.fa.gz" > chr20.fa
 [ -s chr20.fa.fai ] || samtools faidx chr20.fa

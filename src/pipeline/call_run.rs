@@ -271,48 +271,60 @@ pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metri
         &cfg.output,
         &vcf::header(&names, &bam.sample(), &cfg.command_line, cfg.gvcf),
     )?;
-    let (mut n, mut n_blocks) = (0, 0);
-    // A block that may continue into the next shard waits here until the next record.
-    let mut pending: Option<(usize, Block)> = None;
-    let mut put_block =
-        |w: &mut VcfWriter, pending: &mut Option<(usize, Block)>, next: Option<(usize, &Block)>| {
-            let joined = match (pending.as_ref(), next) {
-                (Some((pc, a)), Some((nc, b))) if *pc == nc => gvcf::join(a, b),
-                _ => None,
-            };
-            if let Some(j) = joined {
-                if let Some(p) = pending.as_mut() {
-                    p.1 = j;
-                }
-                return Ok(());
-            }
-            if let Some((pc, a)) = pending.take() {
-                w.write(&vcf::block_record(&contigs[pc].name, &a))?;
-                n_blocks += 1;
-            }
-            *pending = next.map(|(c, b)| (c, b.clone()));
-            Ok::<(), Error>(())
-        };
-    for (ci, out) in &per_shard {
-        let name = &contigs[*ci].name;
-        let mut blocks = out.blocks.iter().peekable();
+    let mut n = 0;
+    let mut blocks_out = BlockJoin::default();
+    for (ci, out) in per_shard {
+        let name = &contigs[ci].name;
+        let mut blocks = out.blocks.into_iter().peekable();
         for c in &out.calls {
             while let Some(b) = blocks.next_if(|b| b.start < c.site.pos) {
-                put_block(&mut w, &mut pending, Some((*ci, b)))?;
+                blocks_out.put(&mut w, &contigs, Some((ci, b)))?;
             }
-            put_block(&mut w, &mut pending, None)?;
+            blocks_out.put(&mut w, &contigs, None)?;
             w.write(&vcf::record(name, c, cfg.gvcf))?;
             n += 1;
         }
         for b in blocks {
-            put_block(&mut w, &mut pending, Some((*ci, b)))?;
+            blocks_out.put(&mut w, &contigs, Some((ci, b)))?;
         }
     }
-    put_block(&mut w, &mut pending, None)?;
+    blocks_out.put(&mut w, &contigs, None)?;
     w.finish()?;
     m.time("write", t);
     m.count("records", n);
-    m.count("reference_blocks", n_blocks);
+    m.count("reference_blocks", blocks_out.written);
     m.count("shards", grid.len() as u64);
     Ok(m)
+}
+
+/// Writes gVCF blocks, holding back the last one so that it can be joined with the next
+/// shard's first when a single pass would have made them one block.
+#[derive(Default)]
+struct BlockJoin {
+    pending: Option<(usize, Block)>,
+    written: u64,
+}
+
+impl BlockJoin {
+    /// Takes the next block of contig `ci`, or `None` before a variant record and at the end.
+    fn put(
+        &mut self,
+        w: &mut VcfWriter,
+        contigs: &[Contig],
+        next: Option<(usize, Block)>,
+    ) -> Result<()> {
+        if let (Some((pc, a)), Some((nc, b))) = (self.pending.as_mut(), next.as_ref())
+            && *pc == *nc
+            && let Some(joined) = gvcf::join(a, b)
+        {
+            *a = joined;
+            return Ok(());
+        }
+        if let Some((pc, a)) = self.pending.take() {
+            w.write(&vcf::block_record(&contigs[pc].name, &a))?;
+            self.written += 1;
+        }
+        self.pending = next;
+        Ok(())
+    }
 }

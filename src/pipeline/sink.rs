@@ -76,17 +76,13 @@ impl Sink {
         };
         // `--sort-mem` is shared: half for the records, a quarter for each of the duplicate
         // marker's two key streams (all of it for the records with `--no-markdup`).
-        let record_mem = if o.markdup {
-            o.sort_mem / 2
+        let (record_mem, dups) = if o.markdup {
+            let marker = DupMarker::new(o.sort_mem / 4, &dir)?;
+            (o.sort_mem / 2, Some(Box::new(marker)))
         } else {
-            o.sort_mem
+            (o.sort_mem, None)
         };
         let sorter = Sorter::new(record_mem, &dir)?;
-        let dups = if o.markdup {
-            Some(Box::new(DupMarker::new(o.sort_mem / 4, &dir)?))
-        } else {
-            None
-        };
         Ok(Sink::Sorted {
             sorter,
             dups,
