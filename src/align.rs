@@ -6,14 +6,18 @@ pub mod chain;
 pub mod extend;
 pub mod insert;
 pub mod mapq;
+pub mod options;
 pub mod pair;
 pub mod record;
 pub mod seed;
 
 use rayon::prelude::*;
 
-use crate::backend::{Backend, ExtendBatch, Scoring};
-use crate::error::Result;
+pub use options::AlignOpts;
+
+use crate::backend::{Backend, ExtendBatch};
+use crate::core::Result;
+use crate::core::base::revcomp;
 use crate::index::Index;
 use crate::index::file::ContigInfo;
 use crate::io::fastq::Read;
@@ -23,37 +27,8 @@ use alignment::Alignment;
 use chain::Candidate;
 use insert::InsertStats;
 use pair::{PairChoice, PairParams, ReadHits};
-use record::{DupEnds, Finisher, Placed, revcomp};
+use record::{DupEnds, Finisher, Placed};
 use seed::{Hit, SeedScratch};
-
-/// Alignment options (bwa-mem's defaults where bwa has the same knob).
-#[derive(Debug, Clone)]
-pub struct AlignOpts {
-    pub scoring: Scoring,
-    /// Minimizers with more reference occurrences are skipped.
-    pub max_occ: usize,
-    /// Alignments scoring less are not reported (bwa's -T).
-    pub min_score: i32,
-    /// Most candidates extended per read.
-    pub max_extend: usize,
-    /// Score given up to keep two mates unpaired (bwa's -U).
-    pub unpaired_penalty: i32,
-    /// The read group ID put in every record's RG tag.
-    pub read_group: Option<Vec<u8>>,
-}
-
-impl Default for AlignOpts {
-    fn default() -> Self {
-        AlignOpts {
-            scoring: Scoring::default(),
-            max_occ: 500,
-            min_score: 30,
-            max_extend: 8,
-            unpaired_penalty: 17,
-            read_group: None,
-        }
-    }
-}
 
 /// The aligner: an index, a backend and options.
 pub struct Aligner<'a> {
@@ -129,7 +104,7 @@ impl<'a> Aligner<'a> {
             })
             .collect();
         for ((ri, w), r) in owners.iter().zip(&res.results) {
-            if let Some(a) = extend::from_result(w, r, &res) {
+            if let Some(a) = extend::from_result(w, r, &res)? {
                 out[*ri].alns.push(a);
             }
         }
@@ -273,7 +248,7 @@ impl<'a> Aligner<'a> {
         }
         let res = self.backend.extend(&batch)?;
         for ((ri, w), r) in owners.iter().zip(&res.results) {
-            if let Some(a) = extend::from_result(w, r, &res) {
+            if let Some(a) = extend::from_result(w, r, &res)? {
                 hits[*ri].alns.push(a);
                 // A rescued mate needs only a seed's worth of score (as in bwa-mem): lying
                 // next to a well-placed mate is evidence in itself.

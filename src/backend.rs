@@ -6,9 +6,9 @@ pub mod extend;
 pub mod pair_hmm;
 
 pub use extend::{ExtendBatch, ExtendJob, ExtendResult, ExtendResults, Scoring};
-pub use pair_hmm::{PairHmmBatch, PairHmmJob, PairHmmResults};
+pub use pair_hmm::{GapModel, PairHmmBatch, PairHmmJob, PairHmmResults};
 
-use crate::error::{Error, Result};
+use crate::core::{Error, Result};
 
 /// A provider of the compute kernels. Implementations may reorder work inside a batch but
 /// return results indexed by the job's position in the batch, and must give identical results.

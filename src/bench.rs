@@ -11,8 +11,8 @@ use kernels::KernelFigure;
 
 use crate::backend::Backend;
 use crate::backend::cpu::{CpuBackend, CpuKernel};
-use crate::error::{Error, Result};
-use crate::pipeline::end_to_end;
+use crate::core::{Error, Result};
+use crate::demo::end_to_end;
 use crate::sim::SimOpts;
 
 /// How much work to time.
@@ -71,7 +71,12 @@ pub struct BenchReport {
 }
 
 /// Times the kernels on `backend` (and on the CPU oracle, for scale), then the stages.
-pub fn run(backend: &dyn Backend, o: &BenchOpts, threads: usize) -> Result<BenchReport> {
+pub fn run(
+    backend: &dyn Backend,
+    o: &BenchOpts,
+    threads: usize,
+    command_line: &str,
+) -> Result<BenchReport> {
     let extend = workload::extend_batch(o.extend_jobs, 1);
     let (regions, haps, reads, hap_len) = o.pair_hmm;
     let hmm = workload::pair_hmm_batch(regions, haps, reads, hap_len, 2);
@@ -93,7 +98,7 @@ pub fn run(backend: &dyn Backend, o: &BenchOpts, threads: usize) -> Result<Bench
         duplicate_rate: 0.02,
         ..SimOpts::default()
     };
-    let e = end_to_end::run(dir.path(), &sim, backend, |_, _| {})?;
+    let e = end_to_end::run(dir.path(), &sim, backend, command_line, |_, _| {})?;
     let reads = e.align.get("reads") as f64;
     let mb = e.genome_bases as f64 / 1e6;
     let rate = |n: f64, s: f64| n / s.max(1e-9);

@@ -14,7 +14,11 @@ pub mod simulate;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Result;
+use crate::core::{Error, Result};
+
+/// The most worker threads `-t` takes: beyond this a machine spends its time switching threads,
+/// and the operating system may refuse to start them.
+pub const MAX_THREADS: usize = 1024;
 
 /// zenome: short-read alignment and germline variant calling.
 #[derive(Debug, Parser)]
@@ -62,16 +66,23 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Sets the size of the worker pool (0: all cores).
-pub fn set_threads(threads: usize) {
-    let n = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    let _ = rayon::ThreadPoolBuilder::new()
+/// Sets the size of the worker pool (0: all cores); refuses absurd counts at once.
+pub fn set_threads(threads: usize) -> Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > MAX_THREADS {
+        return Err(Error::Usage(format!(
+            "-t {threads}: at most {MAX_THREADS} worker threads (this machine has {cores} cores)"
+        )));
+    }
+    let n = if threads == 0 { cores } else { threads };
+    rayon::ThreadPoolBuilder::new()
         .num_threads(n)
-        .build_global();
+        .build_global()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "-t {threads}: cannot start the worker threads ({e})"
+            ))
+        })
 }
 
 /// The whole command line, for @PG CL and VCF headers.

@@ -4,23 +4,12 @@
 pub mod build;
 pub mod file;
 pub mod minimizer;
+pub mod options;
+pub mod reference;
+pub mod source;
 
 pub use file::Index;
-
-/// Index parameters: k-mer length and window (in k-mers) of the minimizer scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IndexParams {
-    pub k: u32,
-    pub w: u32,
-}
-
-impl Default for IndexParams {
-    /// k=19, w=10: one minimizer every ~5.5 bases, so a 150 bp read carries ~25 seeds and a
-    /// read with a few errors still has several exact ones.
-    fn default() -> Self {
-        IndexParams { k: 19, w: 10 }
-    }
-}
+pub use options::IndexParams;
 
 /// The file name of the index that belongs to a reference: `REF.fa[.gz].zmi`.
 pub fn index_path(reference: &std::path::Path) -> std::path::PathBuf {

@@ -13,11 +13,12 @@ pub mod backend;
 pub mod bench;
 pub mod call;
 pub mod cli;
-pub mod error;
+pub mod core;
+pub mod demo;
 pub mod eval;
 pub mod index;
 pub mod io;
 pub mod pipeline;
 pub mod sim;
 
-pub use error::{Error, Result};
+pub use crate::core::{Error, Result};

@@ -2,8 +2,8 @@
 //! and writes the output in input order (or coordinate order) whatever the thread count.
 
 pub mod align_run;
+pub mod block_join;
 pub mod call_run;
-pub mod end_to_end;
 pub mod markdup;
 pub mod metrics;
 pub mod progress;

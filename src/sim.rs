@@ -3,54 +3,19 @@
 //! names carry their true origin.
 
 pub mod genome;
+pub mod options;
 pub mod origin;
 pub mod placement;
 pub mod reads;
-pub mod rng;
 pub mod variants;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::core::interval::Region;
+use crate::core::{Error, Result};
 use crate::io::fasta::{self, Contig};
-
-/// Simulation options.
-#[derive(Debug, Clone)]
-pub struct SimOpts {
-    pub seed: u64,
-    pub genome_size: usize,
-    pub depth: f64,
-    pub read_len: usize,
-    pub insert_mean: f64,
-    pub insert_sd: f64,
-    pub snp_rate: f64,
-    pub indel_rate: f64,
-    /// Fraction of fragments sequenced twice (PCR duplicates).
-    pub duplicate_rate: f64,
-    /// Number of positions where a third of the forward-strand reads carry the same wrong base.
-    pub strand_error_hotspots: usize,
-    /// Take the sequence from this FASTA region (`chr:from-to`, 1-based) instead of a random one.
-    pub from_reference: Option<(PathBuf, String)>,
-}
-
-impl Default for SimOpts {
-    fn default() -> Self {
-        SimOpts {
-            seed: 1,
-            genome_size: 1_000_000,
-            depth: 30.0,
-            read_len: 150,
-            insert_mean: 350.0,
-            insert_sd: 50.0,
-            snp_rate: 1e-3,
-            indel_rate: 1.5e-4,
-            duplicate_rate: 0.0,
-            strand_error_hotspots: 0,
-            from_reference: None,
-        }
-    }
-}
+pub use options::SimOpts;
 
 /// What a simulation wrote.
 #[derive(Debug, Clone)]
@@ -72,8 +37,9 @@ struct Source {
 
 /// Runs a simulation into `dir`.
 pub fn simulate(dir: &Path, o: &SimOpts) -> Result<SimOutput> {
+    o.validate()?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut rng = rng::Rng::new(o.seed);
+    let mut rng = crate::core::rng::Rng::new(o.seed);
     let source = match &o.from_reference {
         Some((path, region)) => slice_of(path, region)?,
         None => Source {
@@ -87,7 +53,7 @@ pub fn simulate(dir: &Path, o: &SimOpts) -> Result<SimOutput> {
         Some(p) => p.clone(),
         None => {
             let p = dir.join("ref.fa");
-            write::fasta(&p, &source.contig)?;
+            fasta::write(&p, std::slice::from_ref(&source.contig))?;
             p
         }
     };
@@ -127,40 +93,24 @@ pub fn simulate(dir: &Path, o: &SimOpts) -> Result<SimOutput> {
 }
 
 fn slice_of(path: &Path, region: &str) -> Result<Source> {
-    let bad = || {
-        Error::Usage(format!(
-            "--region: expected chr:from-to (1-based, inclusive), got '{region}'"
-        ))
-    };
-    let (name, range) = region.rsplit_once(':').ok_or_else(bad)?;
-    let (from, to) = range
-        .replace(',', "")
-        .split_once('-')
-        .map(|(a, b)| (a.parse::<usize>(), b.parse::<usize>()))
-        .ok_or_else(bad)?;
-    let (from, to) = (from.map_err(|_| bad())?, to.map_err(|_| bad())?);
+    let usage = |e: &dyn std::fmt::Display| Error::Usage(format!("--region {region}: {e}"));
+    let parsed: Region = region.parse().map_err(|e| usage(&e))?;
     let contigs = fasta::read(path)?;
-    let c = contigs
-        .into_iter()
-        .find(|c| c.name == name)
-        .ok_or_else(|| Error::input(path, format!("no contig named '{name}'")))?;
-    if from < 1 || to < from || to > c.seq.len() {
-        return Err(Error::input(
-            path,
-            format!(
-                "region {region} lies outside contig '{name}' (length {})",
-                c.seq.len()
-            ),
-        ));
-    }
-    let seq = c.seq[from - 1..to].to_vec();
+    let iv = parsed
+        .resolve(
+            contigs
+                .iter()
+                .map(|c| (c.name.as_str(), c.seq.len() as u64)),
+        )
+        .map_err(|e| usage(&e))?;
+    let c = &contigs[iv.contig];
     Ok(Source {
         contig: Contig {
-            name: c.name,
-            seq,
+            name: c.name.clone(),
+            seq: c.seq[iv.start as usize..iv.end as usize].to_vec(),
             m5: [0; 16],
         },
-        offset: from - 1,
+        offset: iv.start as usize,
         reference: Some(path.to_path_buf()),
     })
 }

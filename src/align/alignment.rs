@@ -1,5 +1,7 @@
 //! One placement of a read on the reference.
 
+use crate::core::cigar::CigarOp;
+
 /// A local alignment of a read, on the strand given by `rev` (for `rev`, query coordinates are
 /// on the reverse complement). `cigar` holds M/I/D only; clips follow from `qstart`/`qend`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +14,7 @@ pub struct Alignment {
     pub rev: bool,
     pub qstart: u32,
     pub qend: u32,
-    pub cigar: Vec<u32>,
+    pub cigar: Vec<CigarOp>,
     pub score: i32,
 }
 
@@ -50,13 +52,4 @@ impl Alignment {
             self.pos - i64::from(self.qstart)
         }
     }
-}
-
-/// Reference length spanned by a CIGAR of M/I/D operations.
-pub fn reference_span(cigar: &[u32]) -> i64 {
-    cigar
-        .iter()
-        .filter(|&&op| matches!(op & 0xf, 0 | 2))
-        .map(|&op| i64::from(op >> 4))
-        .sum()
 }

@@ -1,9 +1,11 @@
 //! From candidates to alignments: an ungapped check on a single diagonal when the seeds allow
 //! it, otherwise a banded DP job for the backend.
 
-use super::alignment::{Alignment, reference_span};
+use super::alignment::Alignment;
 use super::chain::Candidate;
 use crate::backend::{ExtendBatch, ExtendResult, ExtendResults, Scoring};
+use crate::core::cigar::{self, CigarOp, Kind};
+use crate::core::{Error, Result};
 use crate::index::file::ContigInfo;
 
 /// Diagonals added on each side of the seeds' range: the largest indel found past the last seed.
@@ -63,7 +65,7 @@ pub fn ungapped(
         rev: c.rev,
         qstart: 0,
         qend: q.len() as u32,
-        cigar: vec![(q.len() as u32) << 4],
+        cigar: vec![CigarOp::new(Kind::Match, q.len() as u32)],
         score,
     })
 }
@@ -118,21 +120,33 @@ pub fn push_window_job(
     Some(Window { contig, start, rev })
 }
 
-/// The alignment a DP result describes, if it has one.
-pub fn from_result(w: &Window, r: &ExtendResult, results: &ExtendResults) -> Option<Alignment> {
+/// The alignment a DP result describes, if it has one; an error when the backend wrote an
+/// operation other than M, I or D.
+pub fn from_result(
+    w: &Window,
+    r: &ExtendResult,
+    results: &ExtendResults,
+) -> Result<Option<Alignment>> {
     if r.cigar_len == 0 {
-        return None;
+        return Ok(None);
     }
-    let cigar = results.cigar(r).to_vec();
+    let cigar = results
+        .cigar(r)
+        .iter()
+        .map(|&op| {
+            CigarOp::from_bam(op).filter(|o| matches!(o.kind, Kind::Match | Kind::Ins | Kind::Del))
+        })
+        .collect::<Option<Vec<CigarOp>>>()
+        .ok_or_else(|| Error::Internal("the extension backend returned an invalid CIGAR".into()))?;
     let pos = w.start + i64::from(r.target_start);
-    Some(Alignment {
+    Ok(Some(Alignment {
         contig: w.contig,
         pos,
-        end: pos + reference_span(&cigar),
+        end: pos + cigar::reference_span(&cigar),
         rev: w.rev,
         qstart: r.query_start,
         qend: r.query_end,
         cigar,
         score: r.score,
-    })
+    }))
 }

@@ -4,6 +4,8 @@
 use std::io::Write;
 
 use super::alignment::Alignment;
+use crate::core::base::{self, revcomp};
+use crate::core::cigar::{self, CigarOp, Kind};
 use crate::index::file::ContigInfo;
 use crate::io::fastq::Read;
 use crate::io::sam_record::{SamRecord, flag};
@@ -95,7 +97,7 @@ impl Finisher<'_> {
                 }
                 rec.push_str(
                     b"MC",
-                    &cigar_text(&full_cigar(ma, mate.read.seq.len() as u32)),
+                    &cigar::to_text(&full_cigar(ma, mate.read.seq.len() as u32)),
                 );
                 if rec.flag & flag::UNMAPPED == 0
                     && rec.flag & flag::SUPPLEMENTARY == 0
@@ -173,7 +175,7 @@ fn add_sa(rec: &mut SamRecord, f: &Finisher, other: Option<&Alignment>, mapq: u8
         o.pos + 1,
         if o.rev { '-' } else { '+' }
     );
-    sa.extend_from_slice(&cigar_text(&full_cigar(o, len)));
+    sa.extend_from_slice(&cigar::to_text(&full_cigar(o, len)));
     let nm = {
         let rec_rev = rec.flag & flag::REVERSE != 0;
         let seq = if rec_rev == o.rev {
@@ -205,39 +207,17 @@ pub fn oriented(read: &Read, rev: bool) -> (Vec<u8>, Vec<u8>) {
     }
 }
 
-/// Reverse complement of base codes (N stays N).
-pub fn revcomp(seq: &[u8]) -> Vec<u8> {
-    seq.iter()
-        .rev()
-        .map(|&c| if c > 3 { c } else { 3 - c })
-        .collect()
-}
-
 /// The alignment's CIGAR with soft clips for the unaligned query ends.
-pub fn full_cigar(a: &Alignment, len: u32) -> Vec<u32> {
+pub fn full_cigar(a: &Alignment, len: u32) -> Vec<CigarOp> {
     let mut c = Vec::with_capacity(a.cigar.len() + 2);
     if a.qstart > 0 {
-        c.push((a.qstart << 4) | 4);
+        c.push(CigarOp::new(Kind::SoftClip, a.qstart));
     }
     c.extend_from_slice(&a.cigar);
     if a.qend < len {
-        c.push(((len - a.qend) << 4) | 4);
+        c.push(CigarOp::new(Kind::SoftClip, len - a.qend));
     }
     c
-}
-
-/// CIGAR as SAM text.
-pub fn cigar_text(cigar: &[u32]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for op in cigar {
-        let _ = write!(
-            out,
-            "{}{}",
-            op >> 4,
-            char::from(b"MIDNSHP=X"[(op & 0xf) as usize])
-        );
-    }
-    out
 }
 
 /// SAM's observed template length: from the leftmost to the rightmost mapped base, positive
@@ -253,14 +233,13 @@ fn template_length(pos: i64, end: i64, mate_pos: i64, mate_end: i64) -> i64 {
 
 /// NM (edit distance) and MD (mismatching reference bases) of an aligned query (M/I/D CIGAR)
 /// against the reference starting at `t[0]`.
-pub fn nm_md(q: &[u8], t: &[u8], cigar: &[u32]) -> (u32, Vec<u8>) {
-    use crate::io::fasta::decode_base;
+pub fn nm_md(q: &[u8], t: &[u8], cigar: &[CigarOp]) -> (u32, Vec<u8>) {
     let (mut nm, mut md, mut run) = (0u32, Vec::new(), 0u32);
     let (mut qi, mut ti) = (0usize, 0usize);
-    for &op in cigar {
-        let len = (op >> 4) as usize;
-        match op & 0xf {
-            0 => {
+    for op in cigar {
+        let len = op.len as usize;
+        match op.kind {
+            Kind::Match => {
                 for _ in 0..len {
                     let (a, b) = (q[qi], t[ti]);
                     if a == b && a < 4 {
@@ -268,21 +247,22 @@ pub fn nm_md(q: &[u8], t: &[u8], cigar: &[u32]) -> (u32, Vec<u8>) {
                     } else {
                         nm += 1;
                         let _ = write!(md, "{run}");
-                        md.push(decode_base(b));
+                        md.push(base::decode(b));
                         run = 0;
                     }
                     qi += 1;
                     ti += 1;
                 }
             }
-            1 => {
+            Kind::Ins => {
                 nm += len as u32;
                 qi += len;
             }
             _ => {
+                // Alignments hold only M, I and D.
                 nm += len as u32;
                 let _ = write!(md, "{run}^");
-                md.extend(t[ti..ti + len].iter().map(|&b| decode_base(b)));
+                md.extend(t[ti..ti + len].iter().map(|&b| base::decode(b)));
                 run = 0;
                 ti += len;
             }
@@ -326,7 +306,11 @@ mod tests {
         let (nm, md) = nm_md(
             &[0, 1, 2, 3, 0, 1],
             &[0, 1, 1, 3, 0, 2, 2, 1],
-            &[5 << 4, (2 << 4) | 2, 1 << 4],
+            &[
+                CigarOp::new(Kind::Match, 5),
+                CigarOp::new(Kind::Del, 2),
+                CigarOp::new(Kind::Match, 1),
+            ],
         );
         assert_eq!(nm, 3);
         assert_eq!(String::from_utf8(md).unwrap(), "2C2^GG1");

@@ -10,7 +10,7 @@ pub mod pair_hmm_lanes;
 use rayon::prelude::*;
 
 use super::{Backend, ExtendBatch, ExtendResult, ExtendResults, PairHmmBatch, PairHmmResults};
-use crate::error::Result;
+use crate::core::Result;
 
 /// Which implementation of the kernels to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

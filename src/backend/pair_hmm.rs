@@ -26,6 +26,25 @@ pub struct PairHmmBatch {
     pub jobs: Vec<PairHmmJob>,
 }
 
+/// The gap model of a read: Phred-scaled insertion and deletion opening qualities and the gap
+/// continuation penalty, the same at every base (GATK's constants: 45, 45 and 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GapModel {
+    pub ins_qual: u8,
+    pub del_qual: u8,
+    pub gcp: u8,
+}
+
+impl Default for GapModel {
+    fn default() -> Self {
+        GapModel {
+            ins_qual: 45,
+            del_qual: 45,
+            gcp: 10,
+        }
+    }
+}
+
 /// Where a read or haplotype lies in the batch's buffers.
 #[derive(Debug, Clone, Copy)]
 pub struct Span {
@@ -34,9 +53,8 @@ pub struct Span {
 }
 
 impl PairHmmBatch {
-    /// Adds a read with its base qualities; insertion and deletion qualities default to GATK's 45,
-    /// the gap-continuation penalty to 10.
-    pub fn push_read(&mut self, bases: &[u8], quals: &[u8]) -> Span {
+    /// Adds a read with its base qualities and the gap model of every base.
+    pub fn push_read(&mut self, bases: &[u8], quals: &[u8], gap: GapModel) -> Span {
         let span = Span {
             off: self.bases.len() as u32,
             len: bases.len() as u32,
@@ -44,10 +62,10 @@ impl PairHmmBatch {
         self.bases.extend_from_slice(bases);
         self.base_quals.extend_from_slice(quals);
         self.ins_quals
-            .extend(std::iter::repeat_n(45u8, bases.len()));
+            .extend(std::iter::repeat_n(gap.ins_qual, bases.len()));
         self.del_quals
-            .extend(std::iter::repeat_n(45u8, bases.len()));
-        self.gcp.extend(std::iter::repeat_n(10u8, bases.len()));
+            .extend(std::iter::repeat_n(gap.del_qual, bases.len()));
+        self.gcp.extend(std::iter::repeat_n(gap.gcp, bases.len()));
         span
     }
 

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::backend::cpu::{CpuBackend, CpuKernel};
 use crate::backend::{Backend, ExtendBatch, PairHmmBatch};
-use crate::error::Result;
+use crate::core::Result;
 
 /// One kernel on one backend.
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 //! little wider than the read for extension, and reads against the few candidate haplotypes of
 //! an active region for the pair-HMM. The same seed always gives the same batch.
 
-use crate::backend::{ExtendBatch, PairHmmBatch, Scoring};
-use crate::sim::rng::Rng;
+use crate::backend::{ExtendBatch, GapModel, PairHmmBatch, Scoring};
+use crate::core::rng::Rng;
 
 /// Length of the simulated reads.
 pub const READ_LEN: usize = 150;
@@ -69,7 +69,7 @@ pub fn pair_hmm_batch(
                     *base = rng.other_base(*base);
                 }
             }
-            let read = b.push_read(&bases, &quals);
+            let read = b.push_read(&bases, &quals, GapModel::default());
             for &hap in &spans {
                 b.push_job(read, hap);
             }

@@ -4,31 +4,28 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// Edges seen in fewer reads are dropped (unless on the reference path).
-const MIN_EDGE_COUNT: u32 = 2;
-/// Bases under this quality break k-mers.
-const MIN_BASE_QUAL: u8 = 10;
-/// Path search stops after this many complete paths or expansions.
-const MAX_PATHS: usize = 256;
-const MAX_STEPS: usize = 200_000;
-/// k values tried in turn.
-const KS: [usize; 5] = [25, 35, 45, 55, 63];
+use super::options::AssemblyOpts;
 
 type Kmer = u128;
 
 /// Candidate haplotypes of `reference` (the window's reference bases, first in the result)
 /// from `reads` (bases, qualities), at most `max_haps` of them.
-pub fn haplotypes(reference: &[u8], reads: &[(Vec<u8>, Vec<u8>)], max_haps: usize) -> Vec<Vec<u8>> {
+pub fn haplotypes(
+    reference: &[u8],
+    reads: &[(Vec<u8>, Vec<u8>)],
+    max_haps: usize,
+    o: &AssemblyOpts,
+) -> Vec<Vec<u8>> {
     if reference.iter().any(|&b| b > 3) {
         return vec![reference.to_vec()];
     }
     // The smallest k whose graph has no cycle; if every k has one, the largest that assembled.
     let mut fallback = None;
-    for k in KS {
+    for &k in &o.ks {
         if reference.len() < k + 10 {
             break;
         }
-        if let Some((haps, cyclic)) = assemble_k(reference, reads, k, max_haps) {
+        if let Some((haps, cyclic)) = assemble_k(reference, reads, k, max_haps, o) {
             if !cyclic {
                 return haps;
             }
@@ -47,7 +44,8 @@ fn kmers(seq: &[u8], k: usize) -> impl Iterator<Item = Kmer> + '_ {
     })
 }
 
-struct Graph {
+struct Graph<'o> {
+    o: &'o AssemblyOpts,
     k: usize,
     edges: HashMap<Kmer, [u32; 4]>,
     reference: HashSet<(Kmer, u8)>,
@@ -61,6 +59,7 @@ fn assemble_k(
     reads: &[(Vec<u8>, Vec<u8>)],
     k: usize,
     max_haps: usize,
+    o: &AssemblyOpts,
 ) -> Option<(Vec<Vec<u8>>, bool)> {
     let ref_kmers: Vec<Kmer> = kmers(reference, k).collect();
     let unique: HashSet<Kmer> = ref_kmers.iter().copied().collect();
@@ -68,6 +67,7 @@ fn assemble_k(
         return None;
     }
     let mut g = Graph {
+        o,
         k,
         edges: HashMap::new(),
         reference: HashSet::new(),
@@ -169,7 +169,7 @@ fn add_read(g: &mut Graph, seq: &[u8], qual: &[u8]) {
     let mut cur: Kmer = 0;
     for i in 0..seq.len() {
         let b = seq[i];
-        if b > 3 || qual[i] < MIN_BASE_QUAL {
+        if b > 3 || qual[i] < g.o.min_base_qual {
             run = 0;
             continue;
         }
@@ -188,7 +188,9 @@ fn out_edges(g: &Graph, node: Kmer) -> Vec<(u8, u32)> {
         return Vec::new();
     };
     let mut out: Vec<(u8, u32)> = (0..4u8)
-        .filter(|&b| counts[usize::from(b)] >= MIN_EDGE_COUNT || g.reference.contains(&(node, b)))
+        .filter(|&b| {
+            counts[usize::from(b)] >= g.o.min_edge_count || g.reference.contains(&(node, b))
+        })
         .map(|b| (b, counts[usize::from(b)].max(1)))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -198,71 +200,71 @@ fn out_edges(g: &Graph, node: Kmer) -> Vec<(u8, u32)> {
 /// Source-to-sink paths (score, sequence), found depth-first without revisiting a node.
 fn best_paths(g: &Graph, source: Kmer, sink: Kmer, max_len: usize) -> Vec<(f64, Vec<u8>)> {
     let k = g.k;
-    let mut first = Vec::with_capacity(k);
-    for i in (0..k).rev() {
-        first.push(((source >> (2 * i)) & 3) as u8);
-    }
-    let mut found = Vec::new();
-    let mut steps = 0;
-    let mut on_path = HashSet::new();
-    on_path.insert(source);
-    let mut seq = first;
-    walk(
+    let mut search = PathSearch {
         g,
-        source,
         sink,
-        0.0,
-        &mut seq,
-        &mut on_path,
-        &mut found,
-        &mut steps,
         max_len,
-    );
-    found
+        seq: (0..k)
+            .rev()
+            .map(|i| ((source >> (2 * i)) & 3) as u8)
+            .collect(),
+        on_path: HashSet::from([source]),
+        found: Vec::new(),
+        steps: 0,
+    };
+    search.walk(source, 0.0);
+    search.found
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    g: &Graph,
-    node: Kmer,
+/// The state of the depth-first path search.
+struct PathSearch<'g, 'o> {
+    g: &'g Graph<'o>,
     sink: Kmer,
-    score: f64,
-    seq: &mut Vec<u8>,
-    on_path: &mut HashSet<Kmer>,
-    found: &mut Vec<(f64, Vec<u8>)>,
-    steps: &mut usize,
     max_len: usize,
-) {
-    *steps += 1;
-    if node == sink {
-        found.push((score, seq.clone()));
-        return;
-    }
-    if found.len() >= MAX_PATHS || *steps >= MAX_STEPS || seq.len() >= max_len {
-        return;
-    }
-    let edges = out_edges(g, node);
-    let total: u32 = edges.iter().map(|e| e.1).sum();
-    let mask: Kmer = (1 << (2 * g.k)) - 1;
-    for (b, c) in edges {
-        let next = ((node << 2) | Kmer::from(b)) & mask;
-        if !on_path.insert(next) {
-            continue;
+    /// The bases of the current path, and its nodes.
+    seq: Vec<u8>,
+    on_path: HashSet<Kmer>,
+    found: Vec<(f64, Vec<u8>)>,
+    steps: usize,
+}
+
+impl PathSearch<'_, '_> {
+    fn walk(&mut self, node: Kmer, score: f64) {
+        self.steps += 1;
+        if node == self.sink {
+            self.found.push((score, self.seq.clone()));
+            return;
         }
-        seq.push(b);
-        let s = score + (f64::from(c) / f64::from(total)).log10();
-        walk(g, next, sink, s, seq, on_path, found, steps, max_len);
-        seq.pop();
-        on_path.remove(&next);
+        let o = self.g.o;
+        if self.found.len() >= o.max_paths
+            || self.steps >= o.max_steps
+            || self.seq.len() >= self.max_len
+        {
+            return;
+        }
+        let edges = out_edges(self.g, node);
+        let total: u32 = edges.iter().map(|e| e.1).sum();
+        let mask: Kmer = (1 << (2 * self.g.k)) - 1;
+        for (b, c) in edges {
+            let next = ((node << 2) | Kmer::from(b)) & mask;
+            if !self.on_path.insert(next) {
+                continue;
+            }
+            self.seq.push(b);
+            self.walk(next, score + (f64::from(c) / f64::from(total)).log10());
+            self.seq.pop();
+            self.on_path.remove(&next);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::options::CallOpts;
 
     fn random(n: usize, seed: u64) -> Vec<u8> {
-        let mut rng = crate::sim::rng::Rng::new(seed);
+        let mut rng = crate::core::rng::Rng::new(seed);
         (0..n).map(|_| rng.below(4) as u8).collect()
     }
 
@@ -279,7 +281,7 @@ mod tests {
                 reads.push((h[start..start + 80].to_vec(), vec![30; 80]));
             }
         }
-        let haps = haplotypes(&reference, &reads, 8);
+        let haps = haplotypes(&reference, &reads, 8, &CallOpts::default().assembly);
         assert_eq!(haps[0], reference);
         assert!(
             haps.contains(&snp) && haps.contains(&del),
@@ -293,7 +295,12 @@ mod tests {
         let reference = random(200, 9);
         let mut alt = reference.clone();
         alt[100] = (alt[100] + 1) % 4;
-        let haps = haplotypes(&reference, &[(alt[50..150].to_vec(), vec![30; 100])], 8);
+        let haps = haplotypes(
+            &reference,
+            &[(alt[50..150].to_vec(), vec![30; 100])],
+            8,
+            &CallOpts::default().assembly,
+        );
         assert_eq!(haps, vec![reference]);
     }
 }

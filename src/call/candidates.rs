@@ -4,21 +4,22 @@
 
 use std::collections::HashMap;
 
-use super::events::{Event, normalise};
-use super::reads::{AlnRead, Op};
-
-/// Reads that must show an indel, or a base of at least `MIN_SNP_QUAL`, for it to be a candidate.
-const MIN_INDEL_READS: u32 = 2;
-const MIN_SNP_READS: u32 = 3;
-const MIN_SNP_QUAL: u8 = 20;
-/// Indels longer than this need only one read.
-const LONG_INDEL: usize = 8;
+use super::options::PileupOpts;
+use super::reads::AlnRead;
+use crate::core::allele::{Event, normalise};
+use crate::core::cigar::Kind;
 
 /// Events inside `[start, end)` supported by enough reads, most supported first.
-pub fn from_reads(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Vec<Event> {
+pub fn from_reads(
+    reads: &[AlnRead],
+    contig: &[u8],
+    start: i64,
+    end: i64,
+    o: &PileupOpts,
+) -> Vec<Event> {
     let mut counts: HashMap<Event, u32> = HashMap::new();
     for r in reads.iter().filter(|r| r.pos < end && r.end > start) {
-        for e in read_events(r, contig) {
+        for e in read_events(r, contig, o.min_snp_qual) {
             if e.pos > start && e.pos + (e.reference.len() as i64) < end {
                 *counts.entry(e).or_default() += 1;
             }
@@ -26,7 +27,7 @@ pub fn from_reads(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Vec
     }
     let mut out: Vec<(Event, u32)> = counts
         .into_iter()
-        .filter(|(e, n)| *n >= min_reads(e))
+        .filter(|(e, n)| *n >= min_reads(e, o))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out.into_iter().map(|(e, _)| e).collect()
@@ -34,25 +35,26 @@ pub fn from_reads(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Vec
 
 /// Reads needed to propose an event: long indels are rare as errors but often clipped by the
 /// aligner, so one read that spells one out is enough to make it a candidate.
-fn min_reads(e: &Event) -> u32 {
+fn min_reads(e: &Event, o: &PileupOpts) -> u32 {
     if e.is_snp() {
-        MIN_SNP_READS
-    } else if e.reference.len().abs_diff(e.alt.len()) > LONG_INDEL {
+        o.min_snp_reads
+    } else if e.reference.len().abs_diff(e.alt.len()) > o.long_indel {
         1
     } else {
-        MIN_INDEL_READS
+        o.min_indel_reads
     }
 }
 
-fn read_events(r: &AlnRead, contig: &[u8]) -> Vec<Event> {
+fn read_events(r: &AlnRead, contig: &[u8], min_snp_qual: u8) -> Vec<Event> {
     let (mut rp, mut q) = (r.pos, 0usize);
     let mut out = Vec::new();
     for op in &r.ops {
-        match *op {
-            Op::Match(n) => {
+        let n = op.len;
+        match op.kind {
+            Kind::Match => {
                 for _ in 0..n {
                     let (b, t) = (r.seq[q], contig.get(rp as usize).copied().unwrap_or(4));
-                    if b < 4 && t < 4 && b != t && r.qual[q] >= MIN_SNP_QUAL {
+                    if b < 4 && t < 4 && b != t && r.qual[q] >= min_snp_qual {
                         out.push(Event {
                             pos: rp,
                             reference: vec![t],
@@ -63,14 +65,14 @@ fn read_events(r: &AlnRead, contig: &[u8]) -> Vec<Event> {
                     q += 1;
                 }
             }
-            Op::Ins(n) if rp > 0 => {
+            Kind::Ins if rp > 0 => {
                 let anchor = contig[rp as usize - 1];
                 let mut alt = vec![anchor];
                 alt.extend_from_slice(&r.seq[q..q + n as usize]);
                 out.push(normalise(contig, rp - 1, vec![anchor], alt));
                 q += n as usize;
             }
-            Op::Del(n) if rp > 0 => {
+            Kind::Del if rp > 0 => {
                 let reference = contig[rp as usize - 1..(rp + i64::from(n)) as usize].to_vec();
                 out.push(normalise(
                     contig,
@@ -80,8 +82,9 @@ fn read_events(r: &AlnRead, contig: &[u8]) -> Vec<Event> {
                 ));
                 rp += i64::from(n);
             }
-            Op::Ins(n) | Op::Soft(n) => q += n as usize,
-            Op::Del(n) => rp += i64::from(n),
+            Kind::Ins | Kind::SoftClip => q += n as usize,
+            Kind::Del => rp += i64::from(n),
+            _ => {}
         }
     }
     out
@@ -90,6 +93,8 @@ fn read_events(r: &AlnRead, contig: &[u8]) -> Vec<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::options::CallOpts;
+    use crate::core::cigar::CigarOp;
 
     #[test]
     fn an_insertion_seen_twice_is_a_candidate() {
@@ -99,14 +104,24 @@ mod tests {
         let r = AlnRead {
             pos: 10,
             end: 40,
-            ops: vec![Op::Match(10), Op::Ins(2), Op::Match(20)],
+            ops: vec![
+                CigarOp::new(Kind::Match, 10),
+                CigarOp::new(Kind::Ins, 2),
+                CigarOp::new(Kind::Match, 20),
+            ],
             qual: vec![30; seq.len()],
             seq,
             rev: false,
         };
-        let ev = from_reads(&[r.clone(), r], &contig, 0, 100);
+        let ev = from_reads(
+            &[r.clone(), r],
+            &contig,
+            0,
+            100,
+            &CallOpts::default().pileup,
+        );
         assert_eq!(ev.len(), 1);
-        let hap = super::super::events::apply(&contig, 0, 100, &ev);
+        let hap = crate::core::allele::apply(&contig, 0, 100, &ev);
         assert_eq!(hap.len(), 102);
     }
 }

@@ -1,8 +1,9 @@
 //! Genotyping: from read-haplotype likelihoods to per-allele likelihoods (the best haplotype
 //! carrying each allele), diploid genotype likelihoods, GT, GQ, PL, AD, DP and QUAL.
 
-use super::events::Event;
+use super::options::GenotypeOpts;
 use super::strand::{self, StrandCounts};
+use crate::core::allele::{self, Event};
 
 /// A read's log10 likelihood under each haplotype, its strand and aligned span.
 #[derive(Debug, Clone)]
@@ -45,15 +46,6 @@ pub struct Call {
     pub filters: Vec<&'static str>,
 }
 
-/// A read's likelihoods are never more than this far (log10) below its best haplotype: one
-/// mismapped or chimeric read cannot veto a genotype (GATK's global mismapping rate, Q45).
-const MISMAPPING_CAP: f64 = 4.5;
-/// A read supports an allele in AD when it is this much (log10) likelier under it than others.
-const INFORMATIVE: f64 = 0.2;
-/// Calls below this QUAL are not written; below `LOW_QUAL` they are filtered.
-pub const MIN_QUAL: f64 = 10.0;
-pub const LOW_QUAL: f64 = 30.0;
-
 /// The sites of a region. Events whose reference spans overlap (or touch, when one is an
 /// indel) form one site, so that two different alleles at one place can be genotyped 1/2; each
 /// haplotype's allele at a site is the sequence it spells over the site's span.
@@ -88,7 +80,7 @@ fn site_of(hap_events: &[Vec<Event>], contig: &[u8], lo: i64, hi: i64) -> Site {
                 .filter(|e| e.pos >= lo && e.pos + e.reference.len() as i64 <= hi)
                 .cloned()
                 .collect();
-            super::events::apply(contig, lo, hi, &inside)
+            allele::apply(contig, lo, hi, &inside)
         })
         .collect();
     let mut alts: Vec<Vec<u8>> = spelled
@@ -112,8 +104,8 @@ fn site_of(hap_events: &[Vec<Event>], contig: &[u8], lo: i64, hi: i64) -> Site {
 
 /// Genotypes a site; when the genotype leaves alleles unused, they are dropped, the alleles
 /// trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
-pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
-    let call = genotype_all(site, reads)?;
+pub fn genotype(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call> {
+    let call = genotype_all(site, reads, o)?;
     let used: Vec<usize> = (1..=site.alts.len())
         .filter(|&a| call.gt.0 == a || call.gt.1 == a)
         .collect();
@@ -122,24 +114,7 @@ pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
     }
     let mut alts: Vec<Vec<u8>> = used.iter().map(|&a| site.alts[a - 1].clone()).collect();
     let mut reference = site.reference.clone();
-    while reference.len() > 1
-        && alts
-            .iter()
-            .all(|a| a.len() > 1 && a.last() == reference.last())
-    {
-        reference.pop();
-        alts.iter_mut().for_each(|a| {
-            a.pop();
-        });
-    }
-    let mut pos = site.pos;
-    while reference.len() > 1 && alts.iter().all(|a| a.len() > 1 && a[0] == reference[0]) {
-        reference.remove(0);
-        alts.iter_mut().for_each(|a| {
-            a.remove(0);
-        });
-        pos += 1;
-    }
+    let pos = allele::trim(site.pos, &mut reference, &mut alts);
     let hap_allele = site
         .hap_allele
         .iter()
@@ -153,12 +128,13 @@ pub fn genotype(site: &Site, reads: &[ReadLik]) -> Option<Call> {
             hap_allele,
         },
         reads,
+        o,
     )
 }
 
 /// Genotypes a site from the reads that span it; None when the best genotype is homozygous
-/// reference or the call is below [`MIN_QUAL`].
-fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
+/// reference or the call is below the minimum QUAL.
+fn genotype_all(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call> {
     let n_alleles = site.alts.len() + 1;
     let end = site.pos + site.reference.len() as i64;
     let spanning: Vec<&ReadLik> = reads
@@ -167,7 +143,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         .collect();
     let per_read: Vec<Vec<f64>> = spanning
         .iter()
-        .map(|r| allele_liks(site, r, n_alleles))
+        .map(|r| allele_liks(site, r, n_alleles, o.mismapping_cap))
         .collect();
     let genotypes: Vec<(usize, usize)> = (0..n_alleles)
         .flat_map(|b| (0..=b).map(move |a| (a, b)))
@@ -186,6 +162,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         .map(|g| (-10.0 * (g - max)).round().min(f64::from(u32::MAX)) as u32)
         .collect();
     // Genotypes (a, <NON_REF>) for every allele a, then (<NON_REF>, <NON_REF>).
+    let floor = |l: &[f64]| floor(l, o.mismapping_cap);
     let lik = |l: &[f64], a: usize| if a == n_alleles { floor(l) } else { l[a] };
     let pl_non_ref: Vec<u32> = (0..=n_alleles)
         .map(|a| {
@@ -196,11 +173,16 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
     let mut sorted = pl.clone();
     sorted.sort_unstable();
     let gq = sorted.get(1).copied().unwrap_or(0).min(99);
-    let qual = quality(&gls, &genotypes, site.is_snp());
-    if qual < MIN_QUAL {
+    let theta = if site.is_snp() {
+        o.snp_heterozygosity
+    } else {
+        o.indel_heterozygosity
+    };
+    let qual = quality(&gls, &genotypes, theta);
+    if qual < o.min_qual {
         return None;
     }
-    let (ad, strands) = support(&spanning, &per_read, n_alleles, genotypes[best].1);
+    let (ad, strands) = support(&spanning, &per_read, n_alleles, genotypes[best].1, o);
     let mut call = Call {
         site: site.clone(),
         gt: genotypes[best],
@@ -214,23 +196,23 @@ fn genotype_all(site: &Site, reads: &[ReadLik]) -> Option<Call> {
         sor: strand::strand_odds_ratio(&strands),
         filters: Vec::new(),
     };
-    call.filters = filters(&call, &strands);
+    call.filters = filters(&call, &strands, o);
     Some(call)
 }
 
-fn allele_liks(site: &Site, r: &ReadLik, n: usize) -> Vec<f64> {
+fn allele_liks(site: &Site, r: &ReadLik, n: usize, cap: f64) -> Vec<f64> {
     let mut out = vec![f64::NEG_INFINITY; n];
     for (h, &l) in r.liks.iter().enumerate() {
         let a = site.hap_allele[h];
         out[a] = out[a].max(l);
     }
     let best = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    out.iter().map(|&l| l.max(best - MISMAPPING_CAP)).collect()
+    out.iter().map(|&l| l.max(best - cap)).collect()
 }
 
 /// A read's likelihood under `<NON_REF>`: no better than its mismapping floor.
-fn floor(l: &[f64]) -> f64 {
-    l.iter().copied().fold(f64::NEG_INFINITY, f64::max) - MISMAPPING_CAP
+fn floor(l: &[f64], cap: f64) -> f64 {
+    l.iter().copied().fold(f64::NEG_INFINITY, f64::max) - cap
 }
 
 /// log10 of (10^a + 10^b) / 2.
@@ -239,10 +221,9 @@ fn mix(a: f64, b: f64) -> f64 {
     m + (0.5 * (10f64.powf(a - m) + 10f64.powf(b - m))).log10()
 }
 
-/// Phred probability that the sample is homozygous reference, with a heterozygosity prior of
-/// 1e-3 for SNPs and 1.25e-4 for indels, shared among the alternate genotypes.
-fn quality(gls: &[f64], genotypes: &[(usize, usize)], snp: bool) -> f64 {
-    let theta: f64 = if snp { 1e-3 } else { 1.25e-4 };
+/// Phred probability that the sample is homozygous reference, with heterozygosity prior
+/// `theta` shared among the alternate genotypes.
+fn quality(gls: &[f64], genotypes: &[(usize, usize)], theta: f64) -> f64 {
     let n_alt = (genotypes.len() - 1) as f64;
     let prior = |g: &(usize, usize)| {
         if g.1 == 0 {
@@ -270,6 +251,7 @@ fn support(
     per_read: &[Vec<f64>],
     n: usize,
     alt: usize,
+    o: &GenotypeOpts,
 ) -> (Vec<u32>, StrandCounts) {
     let mut ad = vec![0u32; n];
     let mut s = StrandCounts::default();
@@ -279,7 +261,7 @@ fn support(
             .filter(|&i| i != best)
             .map(|i| l[i])
             .fold(f64::NEG_INFINITY, f64::max);
-        if l[best] - second < INFORMATIVE {
+        if l[best] - second < o.informative {
             continue;
         }
         ad[best] += 1;
@@ -294,21 +276,24 @@ fn support(
     (ad, s)
 }
 
-fn filters(c: &Call, s: &StrandCounts) -> Vec<&'static str> {
+fn filters(c: &Call, s: &StrandCounts, o: &GenotypeOpts) -> Vec<&'static str> {
     let mut f = Vec::new();
-    if c.qual < LOW_QUAL {
+    if c.qual < o.low_qual {
         f.push("LowQual");
     }
     let (fs_max, sor_max) = if c.site.is_snp() {
-        (60.0, 3.0)
+        (o.max_fs_snp, o.max_sor_snp)
     } else {
-        (200.0, 10.0)
+        (o.max_fs_indel, o.max_sor_indel)
     };
     // SOR and the one-strand test are noisy at low depth; recurrent strand-specific errors look
     // like heterozygous calls with a low alternate fraction, so only those are judged by them.
     let alt = f64::from(s.alt_fwd + s.alt_rev);
-    let low_fraction_het = c.gt.0 == 0 && alt < 0.35 * (alt + f64::from(s.ref_fwd + s.ref_rev));
-    if c.fs > fs_max || (low_fraction_het && (c.sor > sor_max || strand::one_strand_p(s) < 1e-3)) {
+    let low_fraction_het =
+        c.gt.0 == 0 && alt < o.low_fraction * (alt + f64::from(s.ref_fwd + s.ref_rev));
+    if c.fs > fs_max
+        || (low_fraction_het && (c.sor > sor_max || strand::one_strand_p(s) < o.min_one_strand_p))
+    {
         f.push("StrandBias");
     }
     f
@@ -317,6 +302,10 @@ fn filters(c: &Call, s: &StrandCounts) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn opts() -> GenotypeOpts {
+        crate::call::options::CallOpts::default().genotype
+    }
 
     fn read(liks: [f64; 2], rev: bool) -> ReadLik {
         ReadLik {
@@ -339,7 +328,7 @@ mod tests {
     fn ten_ref_and_ten_alt_reads_make_a_confident_het() {
         let mut reads: Vec<ReadLik> = (0..10).map(|i| read([-1.0, -4.0], i % 2 == 0)).collect();
         reads.extend((0..10).map(|i| read([-4.0, -1.0], i % 2 == 1)));
-        let c = genotype(&site(), &reads).unwrap();
+        let c = genotype(&site(), &reads, &opts()).unwrap();
         assert_eq!(c.gt, (0, 1));
         assert_eq!(c.ad, vec![10, 10]);
         assert_eq!(c.pl[1], 0);
@@ -353,16 +342,16 @@ mod tests {
     #[test]
     fn all_alt_is_hom_and_all_ref_is_no_call() {
         let alt: Vec<ReadLik> = (0..8).map(|i| read([-4.0, -1.0], i % 2 == 0)).collect();
-        assert_eq!(genotype(&site(), &alt).unwrap().gt, (1, 1));
+        assert_eq!(genotype(&site(), &alt, &opts()).unwrap().gt, (1, 1));
         let reference: Vec<ReadLik> = (0..8).map(|i| read([-1.0, -4.0], i % 2 == 0)).collect();
-        assert!(genotype(&site(), &reference).is_none());
+        assert!(genotype(&site(), &reference, &opts()).is_none());
     }
 
     #[test]
     fn alt_on_one_strand_only_is_filtered() {
         let mut reads: Vec<ReadLik> = (0..25).map(|i| read([-1.0, -4.0], i % 5 < 3)).collect();
         reads.extend((0..6).map(|_| read([-4.0, -1.0], false)));
-        let c = genotype(&site(), &reads).unwrap();
+        let c = genotype(&site(), &reads, &opts()).unwrap();
         assert!(c.filters.contains(&"StrandBias"), "{c:?}");
     }
 

@@ -1,15 +1,10 @@
 //! Reference-confidence blocks for gVCF: at every position without a variant record, how sure
 //! the reads make us that the sample is homozygous reference, merged into blocks of one GQ band.
 
-use super::reads::{AlnRead, Op};
-use crate::pipeline::call_run::Interval;
-
-/// Lower edges of the GQ bands that blocks are merged by.
-const BANDS: [u32; 9] = [0, 1, 10, 20, 30, 40, 50, 60, 99];
-/// Bases under this quality are not counted.
-const MIN_BASE_QUAL: u8 = 10;
-/// Error probability given to a deletion over a position.
-const DELETION_ERROR: f64 = 1e-3;
+use super::options::GvcfOpts;
+use super::reads::AlnRead;
+use crate::core::cigar::Kind;
+use crate::core::interval::Interval;
 
 /// A run of reference positions `[start, end)` in one GQ band.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +49,12 @@ fn histogram(mut depths: Vec<u32>) -> Vec<(u32, u32)> {
 
 /// `a` followed by `b` as one block, when a single pass over both shards would have made one:
 /// they touch, are in one GQ band, and both kept their depths. Otherwise `None`.
-pub fn join(a: &Block, b: &Block) -> Option<Block> {
-    if a.end != b.start || band(a.gq) != band(b.gq) || a.depths.is_empty() || b.depths.is_empty() {
+pub fn join(a: &Block, b: &Block, o: &GvcfOpts) -> Option<Block> {
+    if a.end != b.start
+        || band(a.gq, o) != band(b.gq, o)
+        || a.depths.is_empty()
+        || b.depths.is_empty()
+    {
         return None;
     }
     let mut depths = a.depths.clone();
@@ -97,7 +96,7 @@ fn add(p: &mut Pileup, i: usize, p_ref: f64) {
     p.depth[i] += 1;
 }
 
-fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Pileup {
+fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64, o: &GvcfOpts) -> Pileup {
     let len = (end - start) as usize;
     let mut p = Pileup {
         gl: vec![[0.0; 3]; len],
@@ -107,10 +106,10 @@ fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Pileup {
     for r in reads {
         let (mut rp, mut q) = (r.pos, 0usize);
         for op in &r.ops {
-            match *op {
-                Op::Match(n) => {
-                    for _ in 0..n {
-                        if let Some(i) = at(rp).filter(|_| r.qual[q] >= MIN_BASE_QUAL) {
+            match op.kind {
+                Kind::Match => {
+                    for _ in 0..op.len {
+                        if let Some(i) = at(rp).filter(|_| r.qual[q] >= o.min_base_qual) {
                             let e = 10f64.powf(-f64::from(r.qual[q]) / 10.0);
                             let same = r.seq[q] == contig[rp as usize] && r.seq[q] < 4;
                             add(&mut p, i, if same { 1.0 - e } else { e / 3.0 });
@@ -119,15 +118,16 @@ fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64) -> Pileup {
                         q += 1;
                     }
                 }
-                Op::Del(n) => {
-                    for _ in 0..n {
+                Kind::Del => {
+                    for _ in 0..op.len {
                         if let Some(i) = at(rp) {
-                            add(&mut p, i, DELETION_ERROR);
+                            add(&mut p, i, o.deletion_error);
                         }
                         rp += 1;
                     }
                 }
-                Op::Ins(n) | Op::Soft(n) => q += n as usize,
+                Kind::Ins | Kind::SoftClip => q += op.len as usize,
+                _ => {}
             }
         }
     }
@@ -145,8 +145,9 @@ fn confidence(gl: &[f64; 3]) -> (u32, [u32; 3]) {
     (gq, pl)
 }
 
-pub fn band(gq: u32) -> usize {
-    BANDS.iter().rposition(|&b| gq >= b).unwrap_or(0)
+/// The GQ band of `gq`: the index of the highest lower edge it reaches.
+pub fn band(gq: u32, o: &GvcfOpts) -> usize {
+    o.bands.iter().rposition(|&b| gq >= b).unwrap_or(0)
 }
 
 /// Blocks over `[start, end)` clipped to `regions` (one contig's), skipping `taken` ranges
@@ -154,12 +155,12 @@ pub fn band(gq: u32) -> usize {
 pub fn blocks(
     reads: &[AlnRead],
     contig: &[u8],
-    start: i64,
-    end: i64,
+    (start, end): (i64, i64),
     regions: &[Interval],
     taken: &[(i64, i64)],
+    o: &GvcfOpts,
 ) -> Vec<Block> {
-    let p = pileup(reads, contig, start, end);
+    let p = pileup(reads, contig, start, end, o);
     let mut out: Vec<Block> = Vec::new();
     let mut open: Option<(Block, usize, Vec<u32>)> = None;
     let flush = |open: &mut Option<(Block, usize, Vec<u32>)>, out: &mut Vec<Block>| {
@@ -181,7 +182,7 @@ pub fn blocks(
             continue;
         }
         let (gq, pl) = confidence(&p.gl[i]);
-        let b = band(gq);
+        let b = band(gq, o);
         let continues = matches!(&open, Some((blk, ob, _)) if *ob == b && blk.end == pos);
         if !continues {
             flush(&mut open, &mut out);
@@ -214,13 +215,18 @@ pub fn blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::cigar::CigarOp;
+
+    fn opts() -> GvcfOpts {
+        crate::call::options::CallOpts::default().gvcf
+    }
 
     fn read(pos: i64, len: u32, contig: &[u8]) -> AlnRead {
         let seq = contig[pos as usize..(pos + i64::from(len)) as usize].to_vec();
         AlnRead {
             pos,
             end: pos + i64::from(len),
-            ops: vec![Op::Match(len)],
+            ops: vec![CigarOp::new(Kind::Match, len)],
             qual: vec![30; len as usize],
             seq,
             rev: false,
@@ -236,7 +242,7 @@ mod tests {
             start: 0,
             end: 100,
         }];
-        let b = blocks(&reads, &contig, 0, 100, &all, &[(30, 31)]);
+        let b = blocks(&reads, &contig, (0, 100), &all, &[(30, 31)], &opts());
         assert_eq!((b[0].start, b[0].end, b[0].gq, b[0].min_dp), (0, 20, 0, 0));
         // Each reference read at Q30 adds about 3 to the phred likelihood of 0/1: ten give GQ 30.
         assert_eq!(
@@ -262,16 +268,16 @@ mod tests {
             depths: Vec::new(),
             ..b.clone()
         };
-        let whole: Vec<Block> = blocks(&reads, &contig, 0, 100, &all, &[])
+        let whole: Vec<Block> = blocks(&reads, &contig, (0, 100), &all, &[], &opts())
             .iter()
             .map(strip)
             .collect();
         let (left, right) = (
-            blocks(&reads, &contig, 0, 47, &all, &[]),
-            blocks(&reads, &contig, 47, 100, &all, &[]),
+            blocks(&reads, &contig, (0, 47), &all, &[], &opts()),
+            blocks(&reads, &contig, (47, 100), &all, &[], &opts()),
         );
         let mut joined: Vec<Block> = left[..left.len() - 1].to_vec();
-        match join(&left[left.len() - 1], &right[0]) {
+        match join(&left[left.len() - 1], &right[0], &opts()) {
             Some(j) => joined.push(j),
             None => joined.extend([left[left.len() - 1].clone(), right[0].clone()]),
         }

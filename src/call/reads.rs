@@ -2,31 +2,19 @@
 
 use std::path::Path;
 
-use noodles_bam as bam;
-use noodles_core::{Position, Region};
-use noodles_sam::alignment::record::cigar::op::Kind;
+use super::options::ReadFilter;
+use crate::core::cigar::{self, CigarOp, Kind};
+use crate::core::{Error, Result};
+use crate::io::bam_reader::BamReader;
+use crate::io::sam_record::{SamRecord, flag};
 
-use crate::error::{Error, Result};
-use crate::io::fasta::encode_base;
-
-/// Reads under this mapping quality are not used (GATK's default is 20).
-pub const MIN_MAPQ: u8 = 20;
-
-/// A CIGAR operation reduced to what calling needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Match(u32),
-    Ins(u32),
-    Del(u32),
-    Soft(u32),
-}
-
-/// An aligned read: 0-based start, CIGAR, base codes, qualities, strand.
+/// An aligned read: 0-based start, CIGAR (only `M`, `I`, `D` and `S`), base codes, qualities,
+/// strand.
 #[derive(Debug, Clone)]
 pub struct AlnRead {
     pub pos: i64,
     pub end: i64,
-    pub ops: Vec<Op>,
+    pub ops: Vec<CigarOp>,
     pub seq: Vec<u8>,
     pub qual: Vec<u8>,
     pub rev: bool,
@@ -36,8 +24,8 @@ impl AlnRead {
     /// The reference span the read would cover with its soft clips aligned: reads clipped at
     /// an indel still count as spanning it.
     pub fn unclipped_span(&self) -> (i64, i64) {
-        let clip = |op: Option<&Op>| match op {
-            Some(Op::Soft(n)) => i64::from(*n),
+        let clip = |op: Option<&CigarOp>| match op {
+            Some(op) if op.kind == Kind::SoftClip => i64::from(op.len),
             _ => 0,
         };
         (
@@ -55,10 +43,10 @@ impl AlnRead {
         let (mut first, mut last) = (None, None);
         let (mut first_aligned, mut last_aligned) = (None, 0usize);
         for op in &self.ops {
-            match *op {
-                Op::Match(n) => {
+            match op.kind {
+                Kind::Match => {
                     first_aligned.get_or_insert(q);
-                    for _ in 0..n {
+                    for _ in 0..op.len {
                         if r >= start && r < end {
                             first.get_or_insert(q);
                             last = Some(q + 1);
@@ -68,8 +56,9 @@ impl AlnRead {
                     }
                     last_aligned = q;
                 }
-                Op::Ins(n) | Op::Soft(n) => q += n as usize,
-                Op::Del(n) => r += i64::from(n),
+                Kind::Ins | Kind::SoftClip => q += op.len as usize,
+                Kind::Del => r += i64::from(op.len),
+                _ => {}
             }
         }
         let (Some(mut a), Some(mut b)) = (first, last) else {
@@ -85,135 +74,52 @@ impl AlnRead {
     }
 }
 
-/// An open BAM with its index, for region queries from any thread (each call opens a reader).
-pub struct BamSource {
-    pub path: std::path::PathBuf,
-    pub header: noodles_sam::Header,
-    index: super::shared_index::SharedIndex,
+/// Usable reads overlapping `[start, end)` (0-based) of contig `tid`: mapped, primary,
+/// not duplicates or QC failures, of at least the filter's mapping quality, with qualities.
+pub fn fetch(
+    bam: &BamReader,
+    tid: usize,
+    start: i64,
+    end: i64,
+    filter: &ReadFilter,
+) -> Result<Vec<AlnRead>> {
+    let skip = flag::UNMAPPED | flag::SECONDARY | flag::QC_FAIL | flag::DUPLICATE;
+    let keep = |flags: u16, mapq: u8| flags & skip == 0 && mapq >= filter.min_mapq;
+    bam.fetch(tid, start, end, keep)?
+        .into_iter()
+        .map(|r| from_record(r, &bam.path))
+        .collect()
 }
 
-impl BamSource {
-    /// Opens and checks a BAM: coordinate-sorted, indexed, readable.
-    pub fn open(path: &Path) -> Result<Self> {
-        let bad = |msg: String| Error::input(path, msg);
-        let mut reader = bam::io::reader::Builder
-            .build_from_path(path)
-            .map_err(|e| Error::io(path, e))?;
-        let header = reader
-            .read_header()
-            .map_err(|e| bad(format!("not a readable BAM file ({e})")))?;
-        let sorted = header
-            .header()
-            .and_then(|h| {
-                h.other_fields()
-                    .get(&noodles_sam::header::record::value::map::header::tag::SORT_ORDER)
-            })
-            .is_some_and(|so| so == "coordinate");
-        if !sorted {
-            return Err(bad("the BAM is not coordinate-sorted (@HD SO:coordinate); sort it first (samtools sort)".into()));
-        }
-        let bai = format!("{}.bai", path.display());
-        let index = bam::bai::fs::read(&bai)
-            .map(|i| super::shared_index::SharedIndex(std::sync::Arc::new(i)))
-            .map_err(|_| bad(format!("the BAM has no index ({bai}); run samtools index")))?;
-        Ok(BamSource {
-            path: path.to_path_buf(),
-            header,
-            index,
-        })
-    }
-
-    /// The sample name: the first @RG's SM, or the file name.
-    pub fn sample(&self) -> String {
-        self.header
-            .read_groups()
-            .values()
-            .find_map(|rg| {
-                rg.other_fields()
-                    .get(&noodles_sam::header::record::value::map::read_group::tag::SAMPLE)
-                    .map(|s| s.to_string())
-            })
-            .unwrap_or_else(|| {
-                self.path
-                    .file_stem()
-                    .map_or("SAMPLE".into(), |s| s.to_string_lossy().into_owned())
-            })
-    }
-
-    /// Usable reads overlapping `[start, end)` (0-based) of contig `name`.
-    pub fn fetch(&self, name: &str, start: i64, end: i64) -> Result<Vec<AlnRead>> {
-        let err = |e: std::io::Error| Error::input(&self.path, e.to_string());
-        let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        let mut reader = bam::io::IndexedReader::new(file, self.index.clone());
-        let (Some(a), Some(b)) = (
-            Position::new(start.max(0) as usize + 1),
-            Position::new(end.max(1) as usize),
-        ) else {
-            return Ok(Vec::new());
-        };
-        let region = Region::new(name, a..=b);
-        let mut out = Vec::new();
-        for rec in reader.query(&self.header, &region).map_err(err)?.records() {
-            let rec = rec.map_err(err)?;
-            if let Some(r) = decode(&rec, &self.path)? {
-                out.push(r);
-            }
-        }
-        Ok(out)
-    }
-}
-
-fn decode(rec: &bam::Record, path: &Path) -> Result<Option<AlnRead>> {
-    let f = rec.flags();
-    if f.is_unmapped() || f.is_secondary() || f.is_qc_fail() || f.is_duplicate() {
-        return Ok(None);
-    }
-    if rec.mapping_quality().is_some_and(|q| q.get() < MIN_MAPQ) {
-        return Ok(None);
-    }
-    let err = |e: std::io::Error| Error::input(path, e.to_string());
-    let name = || rec.name().map(|n| n.to_string()).unwrap_or_default();
-    let qual: Vec<u8> = rec.quality_scores().as_ref().to_vec();
-    if qual.first().is_some_and(|&q| q == 0xff) || qual.is_empty() {
+/// A read for calling from a BAM record: hard clips and padding dropped, `=`/`X` as `M`,
+/// skips as deletions.
+fn from_record(r: SamRecord, path: &Path) -> Result<AlnRead> {
+    if r.qual.first().is_some_and(|&q| q == 0xff) || r.qual.is_empty() {
         return Err(Error::input(
             path,
             format!(
                 "read '{}' has no base qualities ('*'); calling needs them",
-                name()
+                String::from_utf8_lossy(&r.name)
             ),
         ));
     }
-    let pos = rec
-        .alignment_start()
-        .transpose()
-        .map_err(err)?
-        .map_or(0, |p| p.get() as i64 - 1);
-    let mut ops = Vec::new();
-    let mut end = pos;
-    for op in rec.cigar().iter() {
-        let op = op.map_err(err)?;
-        let n = op.len() as u32;
-        match op.kind() {
-            Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
-                ops.push(Op::Match(n));
-                end += i64::from(n);
-            }
-            Kind::Insertion => ops.push(Op::Ins(n)),
-            Kind::Deletion | Kind::Skip => {
-                ops.push(Op::Del(n));
-                end += i64::from(n);
-            }
-            Kind::SoftClip => ops.push(Op::Soft(n)),
-            Kind::HardClip | Kind::Pad => {}
-        }
+    let mut ops = Vec::with_capacity(r.cigar.len());
+    for op in &r.cigar {
+        let kind = match op.kind {
+            Kind::Match | Kind::Equal | Kind::Diff => Kind::Match,
+            Kind::Del | Kind::Skip => Kind::Del,
+            Kind::Ins => Kind::Ins,
+            Kind::SoftClip => Kind::SoftClip,
+            Kind::HardClip | Kind::Pad => continue,
+        };
+        ops.push(CigarOp::new(kind, op.len));
     }
-    let seq: Vec<u8> = rec.sequence().iter().map(encode_base).collect();
-    Ok(Some(AlnRead {
-        pos,
-        end,
+    Ok(AlnRead {
+        pos: r.pos,
+        end: r.pos + cigar::reference_span(&ops),
         ops,
-        seq,
-        qual,
-        rev: f.is_reverse_complemented(),
-    }))
+        seq: r.seq,
+        qual: r.qual,
+        rev: r.flag & flag::REVERSE != 0,
+    })
 }

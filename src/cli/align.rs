@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::error::{Error, Result};
-use crate::io::bam::parse_read_group;
-use crate::pipeline::align_run::{self, AlignConfig};
+use crate::align::AlignOpts;
+use crate::core::Result;
+use crate::io::sam_header::parse_read_group;
+use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
+use crate::pipeline::sink::SinkOpts;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,13 +29,13 @@ pub struct Args {
     #[arg(long)]
     pub no_markdup: bool,
     /// Minimum alignment score to report (bwa's -T).
-    #[arg(short = 'T', long, default_value_t = 30)]
+    #[arg(short = 'T', long, default_value_t = AlignOpts::default().min_score)]
     pub min_score: i32,
     /// Fragments per batch (does not change the output).
-    #[arg(long, default_value_t = 20_000, hide = true)]
+    #[arg(long, default_value_t = DEFAULT_BATCH)]
     pub batch_size: usize,
     /// Memory for sorting and duplicate marking before spilling to temporary files, in MiB.
-    #[arg(long, default_value_t = 1024)]
+    #[arg(long, default_value_t = SinkOpts::default().sort_mem >> 20)]
     pub sort_mem: usize,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
@@ -43,18 +45,20 @@ pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
     let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;
-    if a.reads.len() == 2 && a.reads[0] == a.reads[1] {
-        return Err(Error::Usage(format!(
-            "the two FASTQ files are the same file ({})",
-            a.reads[0].display()
-        )));
-    }
-    let mut cfg = AlignConfig::new(a.reference, a.reads, a.output, read_group);
+    let mut cfg = AlignConfig::new(
+        a.reference,
+        a.reads,
+        a.output,
+        read_group,
+        super::command_line(),
+    );
     cfg.batch_size = a.batch_size;
     cfg.align.min_score = a.min_score;
     cfg.sink.sorted = !a.unsorted;
     cfg.sink.markdup = !a.no_markdup;
-    cfg.sink.sort_mem = a.sort_mem << 20;
+    cfg.sink.sort_mem = a.sort_mem.saturating_mul(1 << 20);
+    cfg.validate()?;
+    a.run.check_metrics(&cfg.inputs())?;
     let m = align_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
     let secs = started.elapsed().as_secs_f64();
     if !a.run.quiet {

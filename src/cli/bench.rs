@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::backend;
 use crate::bench::{self, BenchOpts};
-use crate::error::Result;
+use crate::core::Result;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    super::set_threads(a.threads);
+    super::set_threads(a.threads)?;
     let backend = backend::select(&a.device)?;
     let opts = if a.quick {
         BenchOpts::quick()
@@ -31,7 +31,12 @@ pub fn run(a: Args) -> Result<()> {
         BenchOpts::standard()
     };
     eprintln!("zenome: benchmarking on {}", backend.name());
-    let report = bench::run(backend.as_ref(), &opts, rayon::current_num_threads())?;
+    let report = bench::run(
+        backend.as_ref(),
+        &opts,
+        rayon::current_num_threads(),
+        &super::command_line(),
+    )?;
     match &a.json {
         Some(p) if p.as_os_str() == "-" => print!("{}", report.to_json()),
         Some(p) => {

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::error::Result;
+use crate::call::CallOpts;
+use crate::core::Result;
 use crate::pipeline::call_run::{self, CallConfig};
 
 #[derive(Debug, clap::Args)]
@@ -12,7 +13,7 @@ pub struct Args {
     pub reference: PathBuf,
     /// Coordinate-sorted, indexed BAM.
     pub bam: PathBuf,
-    /// Output VCF (.vcf.gz: bgzipped with a .tbi; .vcf: plain text).
+    /// Output VCF (.vcf.gz: bgzipped with a .tbi; .vcf: plain text; -: standard output).
     #[arg(short = 'o', long)]
     pub output: PathBuf,
     /// Region chr:from-to (1-based, inclusive), or a whole contig; may be repeated.
@@ -21,9 +22,15 @@ pub struct Args {
     /// BED file of regions to call.
     #[arg(short = 'L', long = "regions-file")]
     pub bed: Option<PathBuf>,
-    /// Write a gVCF (the <NON_REF> allele on variant records).
+    /// Write a gVCF (reference blocks and the <NON_REF> allele).
     #[arg(long)]
     pub gvcf: bool,
+    /// Reads under this mapping quality are not used.
+    #[arg(long, default_value_t = CallOpts::default().reads.min_mapq)]
+    pub min_mapq: u8,
+    /// Calls under this QUAL are not written.
+    #[arg(long, default_value_t = CallOpts::default().genotype.min_qual)]
+    pub min_qual: f64,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
@@ -31,10 +38,14 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
-    let mut cfg = CallConfig::new(a.reference, a.bam, a.output);
+    let mut cfg = CallConfig::new(a.reference, a.bam, a.output, super::command_line());
     cfg.regions = a.regions;
     cfg.bed = a.bed;
     cfg.gvcf = a.gvcf;
+    cfg.opts.reads.min_mapq = a.min_mapq;
+    cfg.opts.genotype.min_qual = a.min_qual;
+    cfg.validate()?;
+    a.run.check_metrics(&cfg.inputs())?;
     let m = call_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
     let secs = started.elapsed().as_secs_f64();
     if !a.run.quiet {

@@ -1,11 +1,10 @@
 //! `zenome eval --ref REF --truth T.vcf.gz --query Q.vcf.gz [-L confident.bed] [--json]`
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::eval::{Report, matching, records};
-use crate::pipeline::call_run::load_reference;
+use crate::core::Result;
+use crate::core::base;
+use crate::eval::{self, EvalOpts, records::Variant};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,59 +34,29 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let contigs: Option<HashMap<String, Vec<u8>>> =
-        if a.reference.extension().is_some_and(|e| e == "fai") {
-            None
-        } else {
-            Some(
-                load_reference(&a.reference)?
-                    .into_iter()
-                    .map(|c| (c.name, c.seq))
-                    .collect(),
-            )
-        };
-    let truth_filter = records::Filter {
-        pass_only: true,
-        min_qual: 0.0,
-    };
-    let query_filter = records::Filter {
-        pass_only: !a.all_records,
-        min_qual: a.min_qual,
-    };
-    let mut truth = records::read(&a.truth, contigs.as_ref(), truth_filter)?;
-    let mut query = records::read(&a.query, contigs.as_ref(), query_filter)?;
-    if let Some(bed) = &a.bed {
-        let regions = records::read_bed(bed)?;
-        truth.retain(|v| records::in_regions(v, &regions));
-        query.retain(|v| records::in_regions(v, &regions));
-    }
-    let m = matching::compare(&truth, &query, contigs.as_ref());
-    let report = Report::from(&truth, &query, &m);
-    let show = |side: &str, vs: &[records::Variant], hit: &[bool]| {
-        for v in vs.iter().zip(hit).filter(|x| !x.1).take(a.show_errors) {
+    let mut o = EvalOpts::new(a.reference, a.truth, a.query);
+    o.bed = a.bed;
+    o.pass_only = !a.all_records;
+    o.min_qual = a.min_qual;
+    let e = eval::evaluate(&o)?;
+    let show = |side: &str, vs: &[Variant]| {
+        for v in vs.iter().take(a.show_errors) {
             eprintln!(
-                "{side}	{}	{}	{}	{}	{}",
-                v.0.contig,
-                v.0.pos + 1,
-                bases(&v.0.reference),
-                bases(&v.0.alt),
-                if v.0.hom { "hom" } else { "het" }
+                "{side}\t{}\t{}\t{}\t{}\t{}",
+                v.contig,
+                v.pos + 1,
+                base::to_text(&v.reference),
+                base::to_text(&v.alt),
+                if v.hom { "hom" } else { "het" }
             );
         }
     };
-    show("FN", &truth, &m.truth);
-    show("FP", &query, &m.query);
+    show("FN", &e.missed);
+    show("FP", &e.extra);
     if a.json {
-        println!("{}", report.json());
+        println!("{}", e.report.json());
     } else {
-        print!("{}", report.table());
+        print!("{}", e.report.table());
     }
     Ok(())
-}
-
-fn bases(codes: &[u8]) -> String {
-    codes
-        .iter()
-        .map(|&c| char::from(crate::io::fasta::decode_base(c)))
-        .collect()
 }

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::error::Result;
-use crate::index::{self, IndexParams};
-use crate::io::fasta;
+use crate::core::Result;
+use crate::index::{IndexParams, index_path, reference};
+use crate::io::output;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,12 +17,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    super::set_threads(a.threads);
+    super::set_threads(a.threads)?;
     let t = Instant::now();
-    let contigs = fasta::read(&a.reference)?;
-    let idx = index::build::build(contigs, IndexParams::default())?;
-    let path = index::index_path(&a.reference);
-    idx.save(&path)?;
+    let path = index_path(&a.reference);
+    output::check_outputs(&[("index", &path)], &[&a.reference])?;
+    let idx = reference::build_file(&a.reference, IndexParams::default())?;
     let (keys, pos) = idx.counts();
     eprintln!(
         "zenome: wrote {} ({keys} minimizers, {pos} positions) in {:.1} s",

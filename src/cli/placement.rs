@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::core::Result;
 use crate::sim::placement;
 
 #[derive(Debug, clap::Args)]

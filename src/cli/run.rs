@@ -1,11 +1,11 @@
 //! `zenome run REF R1.fq[.gz] [R2.fq[.gz]] -o PREFIX`: FASTQ to PREFIX.bam(.bai) and
 //! PREFIX.vcf.gz(.tbi), alignment then calling, with the defaults of each.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::error::{Error, Result};
-use crate::io::bam::parse_read_group;
+use crate::core::{Error, Result};
+use crate::io::sam_header::parse_read_group;
 use crate::pipeline::align_run::{self, AlignConfig};
 use crate::pipeline::call_run::{self, CallConfig};
 
@@ -29,24 +29,48 @@ pub struct Args {
     pub run: super::run_flags::RunFlags,
 }
 
+/// The prefix as given, refused when it names a folder (`-o dir/` would write `dir/.bam`).
+fn prefix_of(output: &Path) -> Result<String> {
+    let prefix = output.display().to_string();
+    if prefix.is_empty() || prefix.ends_with('/') || output.is_dir() {
+        return Err(Error::Usage(format!(
+            "-o {prefix}: expected a file prefix such as {}sample (PREFIX.bam and PREFIX.vcf.gz are written)",
+            if prefix.is_empty() || prefix.ends_with('/') {
+                prefix.clone()
+            } else {
+                format!("{prefix}/")
+            }
+        )));
+    }
+    Ok(prefix)
+}
+
 pub fn run(a: Args) -> Result<()> {
     let started = Instant::now();
+    let prefix = prefix_of(&a.output)?;
     let backend = a.run.start()?;
-    let prefix = a.output.display().to_string();
-    if prefix.is_empty() {
-        return Err(Error::Usage("-o: an output prefix is needed".into()));
-    }
     let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;
     let bam = PathBuf::from(format!("{prefix}.bam"));
-    let cfg = AlignConfig::new(
+    let align = AlignConfig::new(
         a.reference.clone(),
         a.reads.clone(),
         bam.clone(),
         read_group,
+        super::command_line(),
     );
-    let mut m = align_run::run(&cfg, backend.as_ref(), a.run.quiet)?;
-    let mut call = CallConfig::new(a.reference, bam, PathBuf::from(format!("{prefix}.vcf.gz")));
+    let mut call = CallConfig::new(
+        a.reference,
+        bam,
+        PathBuf::from(format!("{prefix}.vcf.gz")),
+        super::command_line(),
+    );
     call.gvcf = a.gvcf;
+    align.validate()?;
+    call.opts.validate()?;
+    let mut inputs = align.inputs();
+    inputs.extend(call.inputs());
+    a.run.check_metrics(&inputs)?;
+    let mut m = align_run::run(&align, backend.as_ref(), a.run.quiet)?;
     let c = call_run::run(&call, backend.as_ref(), a.run.quiet)?;
     m.stages
         .extend(c.stages.into_iter().map(|(n, s)| (format!("call_{n}"), s)));

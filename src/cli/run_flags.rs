@@ -1,10 +1,11 @@
 //! Flags every long-running command shares: threads, device, metrics, quiet.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::backend::{self, Backend};
-use crate::error::Result;
+use crate::core::Result;
+use crate::io::output;
 use crate::pipeline::metrics::Metrics;
 
 #[derive(Debug, clap::Args)]
@@ -26,8 +27,17 @@ pub struct RunFlags {
 impl RunFlags {
     /// Sizes the worker pool and picks the backend.
     pub fn start(&self) -> Result<Box<dyn Backend>> {
-        super::set_threads(self.threads);
+        super::set_threads(self.threads)?;
         backend::select(&self.device)
+    }
+
+    /// Checks, before any work, that the metrics file can be written and is not an input.
+    pub fn check_metrics(&self, inputs: &[PathBuf]) -> Result<()> {
+        let Some(p) = &self.metrics else {
+            return Ok(());
+        };
+        let ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        output::check_outputs(&[("--metrics", p)], &ins)
     }
 
     /// Writes the metrics file when asked for.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::core::Result;
 use crate::sim::{self, SimOpts};
 
 #[derive(Debug, clap::Args)]
@@ -10,26 +10,27 @@ pub struct Args {
     /// Output directory.
     #[arg(short = 'o', long)]
     pub output: PathBuf,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = SimOpts::default().seed)]
     pub seed: u64,
     /// Length of the random reference (ignored with --reference).
-    #[arg(long, default_value_t = 1_000_000)]
+    #[arg(long, default_value_t = SimOpts::default().genome_size)]
     pub genome_size: usize,
     /// Mean read depth.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = SimOpts::default().depth)]
     pub depth: f64,
-    #[arg(long, default_value_t = 150)]
+    /// Read length (30 to 1000).
+    #[arg(long, default_value_t = SimOpts::default().read_len)]
     pub read_length: usize,
     /// Fraction of fragments sequenced twice (PCR duplicates).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = SimOpts::default().duplicate_rate)]
     pub duplicates: f64,
     /// Number of strand-specific recurrent error hotspots.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = SimOpts::default().strand_error_hotspots)]
     pub strand_errors: usize,
     /// Simulate from a region of a real reference instead of a random genome.
     #[arg(long, requires = "region")]
     pub reference: Option<PathBuf>,
-    /// The region of --reference, chr:from-to (1-based, inclusive).
+    /// The region of --reference: chr, or chr:from-to (1-based, inclusive).
     #[arg(long, requires = "reference")]
     pub region: Option<String>,
 }

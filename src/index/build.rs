@@ -6,12 +6,14 @@
 //! them to the key, start and position tables. Ranges ascend, so the tables come out exactly as
 //! one global sort would make them, and the peak is the finished index plus one pass's pairs.
 
+use bytemuck::Zeroable;
 use rayon::prelude::*;
 
 use super::file::{Built, ContigRec, Header, MAGIC, VERSION};
 use super::minimizer::{Minimizer, minimizers_in};
+use super::source::FastaIdentity;
 use super::{Index, IndexParams};
-use crate::error::{Error, Result};
+use crate::core::{Error, Result};
 use crate::io::fasta::Contig;
 
 const CHUNK: usize = 1 << 20;
@@ -30,12 +32,7 @@ pub fn build_in_passes(
     params: IndexParams,
     pairs_per_pass: u64,
 ) -> Result<Index> {
-    if !(11..=31).contains(&params.k) || params.k.is_multiple_of(2) || !(1..=64).contains(&params.w)
-    {
-        return Err(Error::Usage(format!(
-            "unsupported index parameters {params:?}"
-        )));
-    }
+    params.validate()?;
     let total: u64 = contigs.iter().map(|c| c.seq.len() as u64).sum();
     if total >= (1u64 << 32) {
         return Err(Error::Usage(
@@ -67,7 +64,7 @@ pub fn build_in_passes(
         }
     }
     starts.push(positions.len() as u32);
-    Ok(assemble(params, recs, names, seq, keys, starts, positions))
+    assemble(params, recs, names, seq, keys, starts, positions)
 }
 
 /// A chunk of one contig: minimizers starting in `start..end` of `contig`, at global `offset`.
@@ -197,7 +194,7 @@ fn assemble(
     mut keys: Vec<u64>,
     mut starts: Vec<u32>,
     mut positions: Vec<u64>,
-) -> Index {
+) -> Result<Index> {
     keys.shrink_to_fit();
     starts.shrink_to_fit();
     positions.shrink_to_fit();
@@ -224,6 +221,7 @@ fn assemble(
         n_pos: positions.len() as u64,
         bucket_bits,
         _pad: 0,
+        source: FastaIdentity::zeroed(),
         checksum: 0,
     };
     Index::from_built(
@@ -259,7 +257,26 @@ fn contig_table(contigs: &[Contig]) -> (Vec<ContigRec>, Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{genome::random_genome, rng::Rng};
+    use crate::core::rng::Rng;
+
+    /// A random contig with copies of earlier stretches, so that minimizers repeat.
+    fn contig(name: &str, len: usize, rng: &mut Rng) -> Contig {
+        let mut seq: Vec<u8> = (0..len).map(|_| rng.base()).collect();
+        for _ in 0..len / 5_000 {
+            let (from, to, n) = (
+                rng.below(len - 600),
+                rng.below(len - 600),
+                300 + rng.below(300),
+            );
+            let copy = seq[from..from + n].to_vec();
+            seq[to..to + n].copy_from_slice(&copy);
+        }
+        Contig {
+            name: name.into(),
+            seq,
+            m5: [0; 16],
+        }
+    }
 
     fn image(contigs: Vec<Contig>, pairs_per_pass: u64) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
@@ -274,10 +291,7 @@ mod tests {
     #[test]
     fn many_passes_build_the_same_index_as_one() {
         let mut rng = Rng::new(11);
-        let mut contigs = vec![
-            random_genome("a", 200_000, &mut rng),
-            random_genome("b", 5_000, &mut rng),
-        ];
+        let mut contigs = vec![contig("a", 200_000, &mut rng), contig("b", 5_000, &mut rng)];
         contigs[1].seq[100..400].fill(4);
         let one = image(contigs.clone(), u64::MAX);
         let many = image(contigs, 3_000);

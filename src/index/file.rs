@@ -1,6 +1,8 @@
-//! The index file: a fixed header, then 8-byte-aligned sections, checked by an xxh3 checksum.
-//! Built indexes live in an owned buffer with exactly the file's bytes, so building and
-//! loading share one reader.
+//! The index file: a fixed header, then 8-byte-aligned sections, checked by an xxh3 checksum
+//! over the header and every section. The header also records the FASTA it was built from
+//! (size, modification time, content hash: see [`super::source`]). Built indexes keep each
+//! section in its own buffer with exactly the file's bytes, so building and loading share one
+//! reader.
 
 use std::fs::File;
 use std::io::Write;
@@ -10,12 +12,13 @@ use bytemuck::{Pod, Zeroable};
 use memmap2::Mmap;
 
 use super::IndexParams;
-use crate::error::{Error, Result};
+use super::source::FastaIdentity;
+use crate::core::{Error, Result};
 
 /// First bytes of every index file.
 pub const MAGIC: [u8; 8] = *b"ZENOMEIX";
 /// Bumped whenever the layout changes; older files must be rebuilt.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The fixed-size file header.
 #[repr(C)]
@@ -32,7 +35,9 @@ pub struct Header {
     pub n_pos: u64,
     pub bucket_bits: u32,
     pub _pad: u32,
-    /// xxh3-64 of every byte after the header.
+    /// The FASTA the index was built from (all zero when built in memory).
+    pub source: FastaIdentity,
+    /// xxh3-64 of the header (with this field zero) and every byte after it.
     pub checksum: u64,
 }
 
@@ -69,23 +74,27 @@ fn pad8(n: usize) -> usize {
 }
 
 impl Sections {
-    pub fn of(h: &Header) -> Sections {
+    /// The layout a header describes; None when its counts overflow (a corrupt header).
+    pub fn of(h: &Header) -> Option<Sections> {
+        let n = |x: u64| usize::try_from(x).ok();
+        let buckets = 1usize.checked_shl(h.bucket_bits)?.checked_add(1)?;
         let lens = [
-            h.n_contigs as usize * std::mem::size_of::<ContigRec>(),
-            h.names_len as usize,
-            h.seq_len as usize,
-            ((1usize << h.bucket_bits) + 1) * 4,
-            h.n_keys as usize * 8,
-            (h.n_keys as usize + 1) * 4,
-            h.n_pos as usize * 8,
+            n(u64::from(h.n_contigs))?.checked_mul(std::mem::size_of::<ContigRec>())?,
+            n(h.names_len)?,
+            n(h.seq_len)?,
+            buckets.checked_mul(4)?,
+            n(h.n_keys)?.checked_mul(8)?,
+            n(h.n_keys)?.checked_add(1)?.checked_mul(4)?,
+            n(h.n_pos)?.checked_mul(8)?,
         ];
         let mut at = std::mem::size_of::<Header>();
-        let ranges = lens.map(|len| {
-            let r = (at, at + len);
-            at += pad8(len);
-            r
-        });
-        Sections { ranges, total: at }
+        let mut ranges = [(0, 0); 7];
+        for (r, len) in ranges.iter_mut().zip(lens) {
+            let end = at.checked_add(len)?;
+            *r = (at, end);
+            at = at.checked_add(len.checked_next_multiple_of(8)?)?;
+        }
+        Some(Sections { ranges, total: at })
     }
 }
 
@@ -139,23 +148,30 @@ pub struct ContigInfo {
 
 const ZEROS: [u8; 8] = [0; 8];
 
+/// xxh3-64 of `header` with its checksum field zero, then of what `rest` feeds the hasher.
+fn checksum(header: &Header, rest: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3)) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut zeroed = *header;
+    zeroed.checksum = 0;
+    h.update(bytemuck::bytes_of(&zeroed));
+    rest(&mut h);
+    h.digest()
+}
+
 impl Index {
-    /// Wraps sections built in memory; `header` has every count set, and gets its checksum here.
-    pub(crate) fn from_built(mut header: Header, built: Built) -> Index {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for s in (0..7).map(|i| built.section(i)) {
-            hasher.update(s);
-            hasher.update(&ZEROS[..pad8(s.len()) - s.len()]);
-        }
-        header.checksum = hasher.digest();
-        Index {
-            sections: Sections::of(&header),
+    /// Wraps sections built in memory; `header` has every count set (its checksum is computed
+    /// when the index is saved).
+    pub(crate) fn from_built(header: Header, built: Built) -> Result<Index> {
+        let sections = Sections::of(&header)
+            .ok_or_else(|| Error::Internal("index sections overflow".into()))?;
+        Ok(Index {
+            sections,
             header,
             storage: Storage::Built(built),
-        }
+        })
     }
 
-    /// Memory-maps an index file and checks its magic, version, size and checksum.
+    /// Memory-maps an index file and checks its magic, version, size, checksum and tables.
     pub fn load(path: &Path) -> Result<Index> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         // SAFETY: the file is opened read-only and zenome never writes to an index in place
@@ -164,31 +180,55 @@ impl Index {
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
         let bad = |msg: &str| Error::input(path, format!("not a usable zenome index: {msg}"));
         let hsize = std::mem::size_of::<Header>();
+        if map.len() < 12 || map[..8] != MAGIC {
+            return Err(bad("wrong magic number"));
+        }
+        let version = u32::from_le_bytes([map[8], map[9], map[10], map[11]]);
+        if version != VERSION {
+            return Err(bad(&format!(
+                "format version {version} (this zenome reads {VERSION}); rebuild it with `zenome index`"
+            )));
+        }
         if map.len() < hsize {
             return Err(bad("file is too short"));
         }
         let header: Header = bytemuck::pod_read_unaligned(&map[..hsize]);
-        if header.magic != MAGIC {
-            return Err(bad("wrong magic number"));
-        }
-        if header.version != VERSION {
-            return Err(bad(&format!(
-                "format version {} (this zenome reads {VERSION}); rebuild it with `zenome index`",
-                header.version
-            )));
-        }
-        let sections = Sections::of(&header);
+        let sections =
+            Sections::of(&header).ok_or_else(|| bad("impossible counts in the header"))?;
         if map.len() != sections.total {
             return Err(bad("file size does not match its header (truncated?)"));
         }
-        if xxhash_rust::xxh3::xxh3_64(&map[hsize..]) != header.checksum {
+        if checksum(&header, |h| h.update(&map[hsize..])) != header.checksum {
             return Err(bad("checksum mismatch (corrupt file)"));
         }
-        Ok(Index {
+        let index = Index {
             storage: Storage::Mapped(map),
             header,
             sections,
-        })
+        };
+        index.check_tables().map_err(|msg| bad(&msg))?;
+        Ok(index)
+    }
+
+    /// Parameters and contig table within bounds (a file with a valid checksum can still have
+    /// been written by something else than zenome).
+    fn check_tables(&self) -> std::result::Result<(), String> {
+        let h = &self.header;
+        if !IndexParams::supported(self.params()) || h.bucket_bits > 2 * h.k {
+            return Err(format!("unsupported parameters k={} w={}", h.k, h.w));
+        }
+        let recs: &[ContigRec] = self.section(CONTIGS);
+        for r in recs {
+            let seq_ok = r.offset.checked_add(r.len).is_some_and(|e| e <= h.seq_len);
+            let name_ok = r
+                .name_off
+                .checked_add(r.name_len)
+                .is_some_and(|e| e <= h.names_len);
+            if !seq_ok || !name_ok {
+                return Err("contig table points outside the file".into());
+            }
+        }
+        Ok(())
     }
 
     /// The bytes of section `i`.
@@ -207,13 +247,31 @@ impl Index {
         bytemuck::cast_slice(self.raw(i))
     }
 
+    /// Records the FASTA the index is built from (written with the index by [`Index::save`]).
+    pub fn set_source(&mut self, source: FastaIdentity) {
+        self.header.source = source;
+    }
+
+    /// The FASTA the index was built from.
+    pub fn source(&self) -> FastaIdentity {
+        self.header.source
+    }
+
     /// Writes the index to `path` through a temporary file renamed on success.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let mut header = self.header;
+        header.checksum = checksum(&header, |h| {
+            for i in 0..7 {
+                let s = self.raw(i);
+                h.update(s);
+                h.update(&ZEROS[..pad8(s.len()) - s.len()]);
+            }
+        });
         let tmp = crate::io::output::TempPath::new(path);
         let file = File::create(tmp.path()).map_err(|e| Error::io(path, e))?;
         let mut w = std::io::BufWriter::with_capacity(1 << 22, file);
         let mut put = |bytes: &[u8]| w.write_all(bytes).map_err(|e| Error::io(path, e));
-        put(bytemuck::bytes_of(&self.header))?;
+        put(bytemuck::bytes_of(&header))?;
         for i in 0..7 {
             let s = self.raw(i);
             put(s)?;
@@ -250,6 +308,18 @@ impl Index {
             .collect()
     }
 
+    /// The sequence dictionary (names, lengths, MD5s) for output headers.
+    pub fn dict(&self) -> Vec<crate::io::dict::RefSeq> {
+        self.contigs()
+            .into_iter()
+            .map(|c| crate::io::dict::RefSeq {
+                name: c.name,
+                len: c.len,
+                m5: c.m5,
+            })
+            .collect()
+    }
+
     /// The concatenated reference, as base codes.
     pub fn seq(&self) -> &[u8] {
         self.section(SEQ)
@@ -266,13 +336,13 @@ impl Index {
             return &[];
         }
         let (lo, hi) = (buckets[b] as usize, buckets[b + 1] as usize);
-        match keys[lo..hi].binary_search(&hash) {
-            Ok(i) => {
-                let i = lo + i;
-                let pos: &[u64] = self.section(POSITIONS);
-                &pos[starts[i] as usize..starts[i + 1] as usize]
-            }
-            Err(_) => &[],
+        let Some(Ok(i)) = keys.get(lo..hi).map(|k| k.binary_search(&hash)) else {
+            return &[];
+        };
+        let pos: &[u64] = self.section(POSITIONS);
+        match (starts.get(lo + i), starts.get(lo + i + 1)) {
+            (Some(&a), Some(&b)) => pos.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
         }
     }
 

@@ -111,7 +111,7 @@ mod tests {
     use super::*;
 
     fn random_seq(n: usize, seed: u64) -> Vec<u8> {
-        let mut rng = crate::sim::rng::Rng::new(seed);
+        let mut rng = crate::core::rng::Rng::new(seed);
         (0..n).map(|_| rng.below(4) as u8).collect()
     }
 

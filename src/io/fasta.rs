@@ -1,4 +1,5 @@
-//! FASTA reference reading: plain, gzip or bgzip; soft-masked lower case and IUPAC codes accepted.
+//! FASTA: reading references (plain, gzip or bgzip; soft-masked lower case and IUPAC codes
+//! accepted) and writing them (60 bases a line).
 
 use std::collections::HashSet;
 use std::io::BufRead;
@@ -6,27 +7,10 @@ use std::path::Path;
 
 use md5::{Digest, Md5};
 
-use crate::error::{Error, Result};
+use crate::core::base;
+use crate::core::{Error, Result};
 use crate::io::input;
-
-/// Base codes used throughout: A=0, C=1, G=2, T=3, anything else (N and IUPAC ambiguity) = 4.
-pub const N: u8 = 4;
-
-/// Maps an ASCII base to its code (see [`N`]).
-pub fn encode_base(b: u8) -> u8 {
-    match b {
-        b'A' | b'a' => 0,
-        b'C' | b'c' => 1,
-        b'G' | b'g' => 2,
-        b'T' | b't' => 3,
-        _ => N,
-    }
-}
-
-/// Maps a base code back to an upper-case ASCII base.
-pub fn decode_base(c: u8) -> u8 {
-    b"ACGTN"[usize::from(c.min(N))]
-}
+use crate::io::output::TempPath;
 
 /// One reference sequence.
 #[derive(Debug, Clone)]
@@ -46,10 +30,6 @@ pub fn read(path: &Path) -> Result<Vec<Contig>> {
         return Err(Error::input(path, "the reference has no sequence"));
     }
     Ok(contigs)
-}
-
-fn is_iupac(b: u8) -> bool {
-    b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv".contains(&b) || b == b'*'
 }
 
 fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>> {
@@ -100,7 +80,7 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
                     format!("line {line_no}: sequence before the first '>' header (not FASTA?)"),
                 ));
             };
-            if let Some(bad) = text.iter().find(|&&b| !is_iupac(b)) {
+            if let Some(bad) = text.iter().find(|&&b| !base::is_iupac(b)) {
                 return Err(Error::input(
                     path,
                     format!(
@@ -113,7 +93,7 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
             upper.clear();
             upper.extend(text.iter().map(u8::to_ascii_uppercase));
             hasher.update(&upper);
-            contig.seq.extend(text.iter().map(|&b| encode_base(b)));
+            contig.seq.extend(text.iter().map(|&b| base::encode(b)));
         }
     }
     finish_contig(&mut contigs, &mut hasher, path)?;
@@ -132,6 +112,23 @@ fn finish_contig(contigs: &mut [Contig], hasher: &mut Md5, path: &Path) -> Resul
         last.seq.shrink_to_fit();
     }
     Ok(())
+}
+
+/// Writes contigs as FASTA, 60 bases a line, under a temporary name until complete.
+pub fn write(path: &Path, contigs: &[Contig]) -> Result<()> {
+    let mut out = Vec::new();
+    for c in contigs {
+        out.push(b'>');
+        out.extend_from_slice(c.name.as_bytes());
+        out.push(b'\n');
+        for line in c.seq.chunks(60) {
+            out.extend(line.iter().map(|&b| base::decode(b)));
+            out.push(b'\n');
+        }
+    }
+    let tmp = TempPath::new(path);
+    std::fs::write(tmp.path(), out).map_err(|e| Error::io(path, e))?;
+    tmp.commit()
 }
 
 fn trim_end(line: &[u8]) -> &[u8] {

@@ -1,20 +1,25 @@
-//! FASTQ reading (Illumina 1.8+, Phred+33) with errors that name the file, line and read.
+//! FASTQ (Illumina 1.8+, Phred+33): a reader whose errors name the file, line and read, and
+//! a record writer.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::io::{fasta::encode_base, input};
+use crate::core::base;
+use crate::core::{Error, Result};
+use crate::io::gz::GzWriter;
+use crate::io::input;
 
 /// The longest read zenome aligns.
 pub const MAX_READ_LEN: usize = 1000;
+/// The longest read name SAM and BAM can hold (SAM specification 1.4: QNAME is 1-254 characters).
+pub const MAX_NAME_LEN: usize = 254;
 
 /// One sequencing read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Read {
     /// The name up to the first white space, without a trailing `/1` or `/2`.
     pub name: Vec<u8>,
-    /// Base codes (0-4, see [`crate::io::fasta::N`]).
+    /// Base codes (0-4, see [`crate::core::base`]).
     pub seq: Vec<u8>,
     /// Phred base qualities (not offset by 33).
     pub qual: Vec<u8>,
@@ -96,6 +101,17 @@ impl FastqReader {
         let [header, seq, plus, qual] = &self.lines;
         let name = short_name(&header[1..]);
         let shown = display_name(name);
+        if name.is_empty() {
+            return Err(self.err(start, "the read has no name (a header of just '@')"));
+        }
+        if name.len() > MAX_NAME_LEN {
+            let msg = format!(
+                "read '{}...': the name has {} characters; SAM and BAM allow at most {MAX_NAME_LEN}",
+                String::from_utf8_lossy(&name[..40]),
+                name.len()
+            );
+            return Err(self.err(start, msg));
+        }
         if plus.first() != Some(&b'+') {
             return Err(self.err(start + 2, format!("read '{shown}': missing '+' line")));
         }
@@ -131,7 +147,7 @@ impl FastqReader {
         read.name.clear();
         read.name.extend_from_slice(name);
         read.seq.clear();
-        read.seq.extend(seq.iter().map(|&b| encode_base(b)));
+        read.seq.extend(seq.iter().map(|&b| base::encode(b)));
         read.qual.clear();
         read.qual.extend(qual.iter().map(|&q| q - 33));
         Ok(())
@@ -149,6 +165,19 @@ pub fn short_name(header: &[u8]) -> &[u8] {
         [rest @ .., b'/', b'1' | b'2'] => rest,
         _ => name,
     }
+}
+
+/// Writes one record (base codes and Phred qualities) to a gzip stream.
+pub fn write_record(out: &mut GzWriter, name: &str, seq: &[u8], qual: &[u8]) -> Result<()> {
+    let mut rec = Vec::with_capacity(seq.len() * 2 + name.len() + 8);
+    rec.push(b'@');
+    rec.extend_from_slice(name.as_bytes());
+    rec.push(b'\n');
+    rec.extend(seq.iter().map(|&c| base::decode(c)));
+    rec.extend_from_slice(b"\n+\n");
+    rec.extend(qual.iter().map(|&q| q + 33));
+    rec.push(b'\n');
+    out.write(&rec)
 }
 
 fn display_name(name: &[u8]) -> String {
@@ -200,6 +229,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("truncated"), "{e}");
+        let e = reader("@\nACG\n+\nIII\n")
+            .next_into(&mut read)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1: the read has no name"), "{e}");
+        let long = format!("@{}\nACG\n+\nIII\n", "n".repeat(255));
+        let e = reader(&long).next_into(&mut read).unwrap_err().to_string();
+        assert!(e.contains("at most 254"), "{e}");
         let e = reader("a\nACG\n+\nIII\n")
             .next_into(&mut read)
             .unwrap_err()

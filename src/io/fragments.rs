@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::core::{Error, Result};
 use crate::io::fastq::{FastqReader, Read};
 
 /// One sequenced fragment.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use crate::error::{Error, Result};
+use crate::core::{Error, Result};
 
 const BUF_SIZE: usize = 1 << 20;
 

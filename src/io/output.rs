@@ -1,13 +1,16 @@
 //! Output files are written under a temporary name and renamed when complete, so that a
-//! failed run never leaves a truncated file behind. A path that already exists and is not a
-//! regular file (`/dev/null`, `/dev/stdout`, a named pipe) is written in place: renaming over it
-//! would replace a device with a file, and removing it on failure would delete the device.
+//! failed or interrupted run never leaves a truncated file behind (see [`super::cleanup`]).
+//! A path that exists and is not a regular file (`/dev/null`, a named pipe) or that links to a
+//! file descriptor (`/dev/stdout`) is written in place: renaming over it would replace a device
+//! or a link with a file. Any other link is written through: the temporary file goes beside the
+//! link's target and is renamed onto the target, and the link stays.
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use super::cleanup;
+use crate::core::{Error, Result};
 
-/// A temporary path beside `final_path`, removed on drop unless committed.
+/// A temporary path beside the final one, removed on drop unless committed.
 pub struct TempPath {
     tmp: PathBuf,
     final_path: PathBuf,
@@ -16,18 +19,32 @@ pub struct TempPath {
 
 impl TempPath {
     pub fn new(final_path: &Path) -> TempPath {
+        let in_place = |p: &Path| TempPath {
+            tmp: p.to_path_buf(),
+            final_path: p.to_path_buf(),
+            committed: true,
+        };
         if is_special(final_path) {
-            return TempPath {
-                tmp: final_path.to_path_buf(),
-                final_path: final_path.to_path_buf(),
-                committed: true,
-            };
+            return in_place(final_path);
         }
-        let mut name = final_path.as_os_str().to_owned();
+        let Some(target) = link_target(final_path) else {
+            return in_place(final_path);
+        };
+        let mut name = target.as_os_str().to_owned();
         name.push(format!(".tmp.{}", std::process::id()));
+        if let (Some(dir), Some(file)) = (target.parent(), target.file_name()) {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            cleanup::sweep(dir, &format!("{}.tmp.", file.to_string_lossy()));
+        }
+        let tmp = PathBuf::from(name);
+        cleanup::register(&tmp);
         TempPath {
-            tmp: name.into(),
-            final_path: final_path.to_path_buf(),
+            tmp,
+            final_path: target,
             committed: false,
         }
     }
@@ -37,7 +54,8 @@ impl TempPath {
         &self.tmp
     }
 
-    /// Whether the output is a device or pipe written in place: it cannot be indexed or read back.
+    /// Whether the output is a device, pipe or descriptor written in place: it cannot be
+    /// indexed or read back.
     pub fn in_place(&self) -> bool {
         self.tmp == self.final_path
     }
@@ -49,6 +67,7 @@ impl TempPath {
         }
         std::fs::rename(&self.tmp, &self.final_path).map_err(|e| Error::io(&self.final_path, e))?;
         self.committed = true;
+        cleanup::forget(&self.tmp);
         Ok(())
     }
 }
@@ -57,6 +76,7 @@ impl Drop for TempPath {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_file(&self.tmp);
+            cleanup::forget(&self.tmp);
         }
     }
 }
@@ -64,6 +84,91 @@ impl Drop for TempPath {
 /// Whether `path` exists and is something other than a regular file (a device or a pipe).
 pub fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.file_type().is_file() && !m.is_dir())
+}
+
+/// Where writing to `path` lands: links followed to their final target (relative targets
+/// taken from the link's folder). None when a link leads into /proc or /dev, as `/dev/stdout`
+/// does: a file descriptor, written in place.
+fn link_target(path: &Path) -> Option<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let t = std::fs::read_link(&p).ok()?;
+                p = match p.parent() {
+                    Some(dir) if t.is_relative() => dir.join(t),
+                    _ => t,
+                };
+                if p.starts_with("/proc") || p.starts_with("/dev") {
+                    return None;
+                }
+            }
+            _ => return Some(p),
+        }
+    }
+    Some(p)
+}
+
+/// Identity of an existing file: device and inode.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Checks, before any work, that every output can be written and overwrites no input: each
+/// output `(flag, path)` must not be the same file as an input (same device and inode, so
+/// links and other spellings count), and its folder must exist and take new files.
+pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<()> {
+    for &(flag, out) in outputs {
+        if is_special(out) || link_target(out).is_none() {
+            continue;
+        }
+        if let Some(id) = identity(out)
+            && let Some(input) = inputs.iter().find(|i| identity(i) == Some(id))
+        {
+            return Err(Error::Usage(format!(
+                "{flag} {}: that is an input ({}); writing it would destroy the input, choose another name",
+                out.display(),
+                input.display()
+            )));
+        }
+        let target = link_target(out).unwrap_or_else(|| out.to_path_buf());
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{flag} {}: the folder {} does not exist",
+                out.display(),
+                dir.display()
+            )));
+        }
+        tempfile::Builder::new()
+            .prefix(".zenome-probe")
+            .tempfile_in(dir)
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "{flag} {}: cannot write in {} ({e})",
+                    out.display(),
+                    dir.display()
+                ))
+            })?;
+    }
+    Ok(())
+}
+
+/// `path` with `suffix` appended to its name (`x.bam` -> `x.bam.bai`).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+/// Whether the file name ends in `ext` (a dot included, any case: `.VCF.GZ` is `.vcf.gz`).
+pub fn has_extension(path: &Path, ext: &str) -> bool {
+    path.to_str()
+        .is_some_and(|s| s.len() >= ext.len() && s[s.len() - ext.len()..].eq_ignore_ascii_case(ext))
 }
 
 #[cfg(test)]
@@ -79,19 +184,56 @@ mod tests {
         let meta = std::fs::metadata("/dev/null").expect("stat /dev/null");
         assert!(!meta.file_type().is_file(), "/dev/null must stay a device");
 
-        let dir = std::env::temp_dir().join(format!("zenome-output-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let target = dir.join("out.txt");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("out.txt");
         let tmp = TempPath::new(&target);
         assert_ne!(tmp.path(), target.as_path());
         std::fs::write(tmp.path(), b"kept").expect("write temp");
         tmp.commit().expect("commit");
         assert_eq!(std::fs::read(&target).expect("read"), b"kept");
-        let dropped = TempPath::new(&dir.join("never.txt"));
+        let dropped = TempPath::new(&dir.path().join("never.txt"));
         std::fs::write(dropped.path(), b"partial").expect("write temp");
         let leftover = dropped.path().to_path_buf();
         drop(dropped);
-        assert!(!leftover.exists() && !dir.join("never.txt").exists());
-        std::fs::remove_dir_all(&dir).expect("clean up");
+        assert!(!leftover.exists() && !dir.path().join("never.txt").exists());
+    }
+
+    #[test]
+    fn links_are_written_through_and_stay_links() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let real = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&real, b"old").expect("write");
+        std::os::unix::fs::symlink("real.txt", &link).expect("symlink");
+        let tmp = TempPath::new(&link);
+        std::fs::write(tmp.path(), b"new").expect("write temp");
+        tmp.commit().expect("commit");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("stat")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).expect("read"), b"new");
+        assert!(link_target(Path::new("/dev/stdout")).is_none());
+    }
+
+    #[test]
+    fn an_output_that_is_an_input_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let input = dir.path().join("in.fq");
+        std::fs::write(&input, b"@r\nA\n+\nI\n").expect("write");
+        let alias = dir.path().join("alias.fq");
+        std::os::unix::fs::symlink(&input, &alias).expect("symlink");
+        let e = check_outputs(&[("-o", &alias)], &[&input])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("that is an input"), "{e}");
+        let e = check_outputs(&[("-o", &dir.path().join("no/x.bam"))], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not exist"), "{e}");
+        check_outputs(&[("-o", &dir.path().join("x.bam"))], &[&input]).expect("fine");
+        assert!(has_extension(Path::new("A.VCF.GZ"), ".vcf.gz"));
     }
 }

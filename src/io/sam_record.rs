@@ -1,7 +1,8 @@
 //! One alignment record, encoded either as BAM (SAM specification section 4.2) or as a SAM
 //! text line (section 1.4). Auxiliary fields are kept in BAM's binary form.
 
-use crate::io::fasta::decode_base;
+use crate::core::base;
+use crate::core::cigar::{self, CigarOp};
 
 /// SAM flags (section 1.4.2).
 pub mod flag {
@@ -13,6 +14,8 @@ pub mod flag {
     pub const MATE_REVERSE: u16 = 0x20;
     pub const FIRST: u16 = 0x40;
     pub const LAST: u16 = 0x80;
+    pub const SECONDARY: u16 = 0x100;
+    pub const QC_FAIL: u16 = 0x200;
     pub const DUPLICATE: u16 = 0x400;
     pub const SUPPLEMENTARY: u16 = 0x800;
 }
@@ -28,8 +31,7 @@ pub struct SamRecord {
     pub tid: i32,
     pub pos: i64,
     pub mapq: u8,
-    /// BAM-encoded CIGAR operations (length << 4 | op).
-    pub cigar: Vec<u32>,
+    pub cigar: Vec<CigarOp>,
     pub mate_tid: i32,
     pub mate_pos: i64,
     pub tlen: i64,
@@ -59,7 +61,7 @@ impl SamRecord {
 
     /// End position (exclusive) on the reference.
     pub fn end(&self) -> i64 {
-        self.pos + crate::align::alignment::reference_span(&self.cigar).max(1)
+        self.pos + cigar::reference_span(&self.cigar).max(1)
     }
 
     /// Appends the BAM encoding, block_size included.
@@ -85,7 +87,7 @@ impl SamRecord {
         out.extend_from_slice(&self.name);
         out.push(0);
         for op in &self.cigar {
-            out.extend_from_slice(&op.to_le_bytes());
+            out.extend_from_slice(&op.to_bam().to_le_bytes());
         }
         const NIBBLE: [u8; 5] = [1, 2, 4, 8, 15];
         for pair in self.seq.chunks(2) {
@@ -103,11 +105,10 @@ impl SamRecord {
     pub fn encode_sam(&self, names: &[String], out: &mut Vec<u8>) {
         use std::io::Write;
         let rname = |tid: i32| {
-            if tid < 0 {
-                "*"
-            } else {
-                names[tid as usize].as_str()
-            }
+            usize::try_from(tid)
+                .ok()
+                .and_then(|t| names.get(t))
+                .map_or("*", String::as_str)
         };
         out.extend_from_slice(&self.name);
         let rnext = if self.mate_tid < 0 {
@@ -125,19 +126,9 @@ impl SamRecord {
             self.pos + 1,
             self.mapq
         );
-        if self.cigar.is_empty() {
-            out.push(b'*');
-        }
-        for op in &self.cigar {
-            let _ = write!(
-                out,
-                "{}{}",
-                op >> 4,
-                char::from(b"MIDNSHP=X"[(op & 0xf) as usize])
-            );
-        }
+        cigar::write_text(&self.cigar, out);
         let _ = write!(out, "\t{rnext}\t{}\t{}\t", self.mate_pos + 1, self.tlen);
-        out.extend(self.seq.iter().map(|&c| decode_base(c)));
+        out.extend(self.seq.iter().map(|&c| base::decode(c)));
         out.push(b'\t');
         out.extend(self.qual.iter().map(|&q| q + 33));
         write_aux_text(&self.aux, out);
@@ -199,7 +190,10 @@ mod tests {
             tid: 0,
             pos: 9,
             mapq: 60,
-            cigar: vec![(3 << 4) | 4, 5 << 4],
+            cigar: vec![
+                CigarOp::new(cigar::Kind::SoftClip, 3),
+                CigarOp::new(cigar::Kind::Match, 5),
+            ],
             mate_tid: 0,
             mate_pos: 99,
             tlen: 150,

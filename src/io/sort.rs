@@ -8,7 +8,8 @@ use std::io::{BufReader, BufWriter, Read, Write};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use super::cleanup;
+use crate::core::{Error, Result};
 
 /// Sort key: (reference id or u32::MAX, position) then input order.
 pub type SortKey = (u64, u64);
@@ -36,10 +37,12 @@ impl Sorter {
     /// A sorter that keeps at most about `limit` bytes in memory, spilling into a temporary
     /// directory created in `dir`.
     pub fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
+        cleanup::sweep(dir, ".zenome-sort.");
         let tmp = tempfile::Builder::new()
-            .prefix(".zenome-sort")
+            .prefix(&format!(".zenome-sort.{}.", std::process::id()))
             .tempdir_in(dir)
             .map_err(|e| Error::io(dir, e))?;
+        cleanup::register(tmp.path());
         Ok(Sorter {
             entries: Vec::new(),
             buf: Vec::new(),
@@ -122,6 +125,12 @@ impl Sorter {
             }
         }
         Ok(())
+    }
+}
+
+impl Drop for Sorter {
+    fn drop(&mut self) {
+        cleanup::forget(self.dir.path());
     }
 }
 

@@ -1,77 +1,123 @@
-//! The `align` flow: index, reader thread, insert-size estimate, batches through the aligner,
-//! records into the sink.
+//! The `align` flow: a reader thread, the index, an insert-size estimate from the first
+//! fragments, then batch after batch through the aligner into the sink.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
+use indicatif::ProgressBar;
 
 use super::metrics::Metrics;
 use super::progress;
-use super::sink::{Sink, SinkOpts};
+use super::sink::{Sink, SinkOpts, format_of};
 use crate::align::insert::{ESTIMATE_PAIRS, InsertStats};
 use crate::align::{AlignOpts, Aligner, BatchOutput};
 use crate::backend::Backend;
-use crate::error::{Error, Result};
-use crate::index::{self, Index, IndexParams};
-use crate::io::fasta;
+use crate::core::{Error, Result};
+use crate::index::{self, Index, IndexParams, reference};
 use crate::io::fragments::{Fragment, FragmentReader};
+use crate::io::output::{self, with_suffix};
+use crate::io::sam_header::ReadGroup;
 use crate::io::sam_record::flag;
+
+/// Fragments per batch unless `--batch-size` says otherwise.
+pub const DEFAULT_BATCH: usize = 20_000;
+/// The most fragments one batch may hold.
+pub const MAX_BATCH: usize = 10_000_000;
 
 /// Everything `zenome align` needs.
 #[derive(Debug, Clone)]
 pub struct AlignConfig {
     pub reference: PathBuf,
+    /// One FASTQ (single-end) or two (pairs).
     pub reads: Vec<PathBuf>,
     pub output: PathBuf,
+    /// Fragments per batch (`--batch-size`); the output does not depend on it.
     pub batch_size: usize,
     pub align: AlignOpts,
     pub sink: SinkOpts,
 }
 
 impl AlignConfig {
-    /// zenome's defaults: sorted, duplicate-marked BAM, 20,000 fragments a batch, 1 GiB of sort
-    /// memory, every worker thread. `read_group` is the `@RG` line and its ID.
+    /// zenome's defaults: sorted, duplicate-marked BAM, 20,000 fragments a batch, every worker
+    /// thread for compression.
     pub fn new(
         reference: PathBuf,
         reads: Vec<PathBuf>,
         output: PathBuf,
-        read_group: Option<(String, String)>,
+        read_group: Option<ReadGroup>,
+        command_line: String,
     ) -> Self {
-        let (line, id) = read_group.map_or((None, None), |(l, i)| (Some(l), Some(i.into_bytes())));
         AlignConfig {
             reference,
             reads,
             output,
-            batch_size: 20_000,
+            batch_size: DEFAULT_BATCH,
             align: AlignOpts {
-                read_group: id,
+                read_group: read_group.as_ref().map(|rg| rg.id.clone().into_bytes()),
                 ..AlignOpts::default()
             },
             sink: SinkOpts {
-                sorted: true,
-                markdup: true,
                 threads: rayon::current_num_threads(),
-                sort_mem: 1 << 30,
-                read_group_line: line,
-                command_line: crate::cli::command_line(),
+                read_group,
+                command_line,
+                ..SinkOpts::default()
             },
         }
+    }
+
+    /// The files the run reads.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut v = vec![self.reference.clone(), index::index_path(&self.reference)];
+        v.extend(self.reads.iter().cloned());
+        v
+    }
+
+    /// The files the run writes, with the flag that names them.
+    pub fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
+        let mut v = vec![("-o", self.output.clone())];
+        if self.sink.sorted && format_of(&self.output).is_ok_and(|f| f == super::sink::Format::Bam)
+        {
+            v.push(("-o", with_suffix(&self.output, ".bai")));
+        }
+        v
+    }
+
+    /// Refuses impossible options and outputs before any work.
+    pub fn validate(&self) -> Result<()> {
+        self.align.validate()?;
+        self.sink.validate()?;
+        format_of(&self.output)?;
+        if !(1..=MAX_BATCH).contains(&self.batch_size) {
+            return Err(Error::Usage(format!(
+                "--batch-size {}: 1 to {MAX_BATCH} fragments",
+                self.batch_size
+            )));
+        }
+        if self.reads.len() == 2 && self.reads[0] == self.reads[1] {
+            return Err(Error::Usage(format!(
+                "the two FASTQ files are the same file ({})",
+                self.reads[0].display()
+            )));
+        }
+        let inputs = self.inputs();
+        let outputs = self.outputs();
+        let outs: Vec<(&str, &Path)> = outputs.iter().map(|(f, p)| (*f, p.as_path())).collect();
+        let ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        output::check_outputs(&outs, &ins)
     }
 }
 
 /// Loads `REF.zmi` when present, otherwise builds the index in memory (saying so).
 pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
-    let path = index::index_path(reference);
-    if path.exists() {
-        return Index::load(&path);
+    if let Some(index) = reference::load(reference)? {
+        return Ok(index);
     }
-    let contigs = fasta::read(reference)?;
-    let built = index::build::build(contigs, IndexParams::default())?;
+    let built = reference::build_in_memory(reference, IndexParams::default())?;
     if !quiet {
         eprintln!(
             "zenome: built the index in memory (no {}; `zenome index` keeps one)",
-            path.display()
+            index::index_path(reference).display()
         );
     }
     Ok(built)
@@ -79,12 +125,11 @@ pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
 
 /// Runs the alignment; returns its metrics.
 pub fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+    cfg.validate()?;
     let mut m = Metrics::new("align", backend.name());
     // Read the first batch before the (slow) index so that bad input is reported at once.
     let rx = spawn_reader(cfg)?;
-    let first = rx
-        .recv()
-        .map_err(|_| Error::Internal("reader stopped".into()))??;
+    let first = receive(&rx)?;
     let t = Instant::now();
     let index = load_or_build_index(&cfg.reference, quiet)?;
     m.time("index", t);
@@ -96,74 +141,97 @@ pub fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metr
         );
     }
     let aligner = Aligner::new(&index, backend, cfg.align.clone());
-    let mut sink = Sink::create(&cfg.output, &aligner.contigs, &cfg.sink)?;
+    let sink = Sink::create(&cfg.output, &index.dict(), &cfg.sink)?;
     let bar = if quiet {
-        indicatif::ProgressBar::hidden()
+        ProgressBar::hidden()
     } else {
         progress::spinner("reads")
     };
-
-    let mut pending: Vec<Fragment> = Vec::new();
-    let mut next = first;
-    while !next.is_empty() && pending.len() < ESTIMATE_PAIRS {
-        pending.append(&mut next);
-        next = rx
-            .recv()
-            .map_err(|_| Error::Internal("reader stopped".into()))??;
-    }
-    let rest = pending.split_off(pending.len().min(ESTIMATE_PAIRS));
-    let t = Instant::now();
-    let hits = aligner.map_reads(&Aligner::reads_of(&pending))?;
-    m.time("map", t);
-    let stats = InsertStats::estimate(aligner.insert_sizes(&pending, &hits));
-    if pending.first().is_some_and(|f| f.r2.is_some()) && !quiet {
-        eprintln!(
-            "zenome: insert size {:.0} +- {:.0}, proper range {}..{}",
-            stats.mean, stats.sd, stats.lo, stats.hi
-        );
-    }
-    let mut total = 0u64;
-    let finish = |frags: &[Fragment], hits, m: &mut Metrics, sink: &mut Sink| -> Result<()> {
-        let t = Instant::now();
-        let out = aligner.finish_batch(frags, hits, &stats)?;
-        m.time("pair", t);
-        let t = Instant::now();
-        count(&out, m);
-        let first = frags.first().map_or(0, |f| f.index);
-        sink.push(first, &out.records, out.dups)?;
-        m.time("write", t);
-        Ok(())
+    let mut stream = Stream {
+        aligner: &aligner,
+        sink,
+        m,
+        bar,
+        fragments: 0,
     };
-    finish(&pending, hits, &mut m, &mut sink)?;
-    total += pending.len() as u64;
-    bar.set_position(m.get("reads"));
-    for batch in std::iter::once(Ok(rest))
-        .chain(std::iter::once(Ok(next)))
-        .chain(rx.iter())
-    {
-        let batch = batch?;
+    let (head, rest) = leading_fragments(first, &rx)?;
+    let stats = stream.estimate_and_align(head, quiet)?;
+    for batch in rest.into_iter().map(Ok).chain(rx.iter()) {
+        stream.align(batch?, &stats)?;
+    }
+    stream.finish(quiet)
+}
+
+/// Batches on their way from the reader to the sink.
+struct Stream<'a> {
+    aligner: &'a Aligner<'a>,
+    sink: Sink,
+    m: Metrics,
+    bar: ProgressBar,
+    fragments: u64,
+}
+
+impl Stream<'_> {
+    /// Maps the leading fragments, estimates the insert-size distribution from them, and
+    /// finishes them with it.
+    fn estimate_and_align(&mut self, head: Vec<Fragment>, quiet: bool) -> Result<InsertStats> {
+        let t = Instant::now();
+        let hits = self.aligner.map_reads(&Aligner::reads_of(&head))?;
+        self.m.time("map", t);
+        let stats = InsertStats::estimate(self.aligner.insert_sizes(&head, &hits));
+        if head.first().is_some_and(|f| f.r2.is_some()) && !quiet {
+            eprintln!(
+                "zenome: insert size {:.0} +- {:.0}, proper range {}..{}",
+                stats.mean, stats.sd, stats.lo, stats.hi
+            );
+        }
+        self.finish_batch(&head, hits, &stats)?;
+        Ok(stats)
+    }
+
+    fn align(&mut self, batch: Vec<Fragment>, stats: &InsertStats) -> Result<()> {
         if batch.is_empty() {
-            continue;
+            return Ok(());
         }
         let t = Instant::now();
-        let hits = aligner.map_reads(&Aligner::reads_of(&batch))?;
-        m.time("map", t);
-        finish(&batch, hits, &mut m, &mut sink)?;
-        total += batch.len() as u64;
-        bar.set_position(m.get("reads"));
+        let hits = self.aligner.map_reads(&Aligner::reads_of(&batch))?;
+        self.m.time("map", t);
+        self.finish_batch(&batch, hits, stats)
     }
-    bar.finish_and_clear();
-    if total == 0 && !quiet {
-        eprintln!(
-            "zenome: warning: no reads in the input; the output holds a header and no records"
-        );
+
+    fn finish_batch(
+        &mut self,
+        frags: &[Fragment],
+        hits: Vec<crate::align::pair::ReadHits>,
+        stats: &InsertStats,
+    ) -> Result<()> {
+        let t = Instant::now();
+        let out = self.aligner.finish_batch(frags, hits, stats)?;
+        self.m.time("pair", t);
+        let t = Instant::now();
+        count(&out, &mut self.m);
+        let first = frags.first().map_or(0, |f| f.index);
+        self.sink.push(first, &out.records, out.dups)?;
+        self.m.time("write", t);
+        self.fragments += frags.len() as u64;
+        self.bar.set_position(self.m.get("reads"));
+        Ok(())
     }
-    let t = Instant::now();
-    let dups = sink.finish()?;
-    m.time("sort_write", t);
-    m.count("fragments", total);
-    m.count("duplicate_fragments", dups);
-    Ok(m)
+
+    fn finish(mut self, quiet: bool) -> Result<Metrics> {
+        self.bar.finish_and_clear();
+        if self.fragments == 0 && !quiet {
+            eprintln!(
+                "zenome: warning: no reads in the input; the output holds a header and no records"
+            );
+        }
+        let t = Instant::now();
+        let dups = self.sink.finish()?;
+        self.m.time("sort_write", t);
+        self.m.count("fragments", self.fragments);
+        self.m.count("duplicate_fragments", dups);
+        Ok(self.m)
+    }
 }
 
 fn count(out: &BatchOutput, m: &mut Metrics) {
@@ -184,6 +252,27 @@ fn count(out: &BatchOutput, m: &mut Metrics) {
 }
 
 type BatchRx = crossbeam_channel::Receiver<Result<Vec<Fragment>>>;
+
+fn receive(rx: &BatchRx) -> Result<Vec<Fragment>> {
+    rx.recv()
+        .map_err(|_| Error::Internal("reader stopped".into()))?
+}
+
+/// The first [`ESTIMATE_PAIRS`] fragments (the insert-size estimate comes from them, so that it
+/// does not depend on the batch size), and the fragments already read after them.
+fn leading_fragments(
+    first: Vec<Fragment>,
+    rx: &BatchRx,
+) -> Result<(Vec<Fragment>, Vec<Vec<Fragment>>)> {
+    let mut head = Vec::new();
+    let mut next = first;
+    while !next.is_empty() && head.len() < ESTIMATE_PAIRS {
+        head.append(&mut next);
+        next = receive(rx)?;
+    }
+    let rest = head.split_off(head.len().min(ESTIMATE_PAIRS));
+    Ok((head, vec![rest, next]))
+}
 
 /// Reads batches on a thread of its own; ends with an empty batch, or an error.
 fn spawn_reader(cfg: &AlignConfig) -> Result<BatchRx> {

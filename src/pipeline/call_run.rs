@@ -1,38 +1,48 @@
 //! The `call` flow: check the BAM against the reference, cut the requested regions into shards
 //! on the fixed grid, call shards in parallel, keep records inside the regions, write the VCF.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::block_join::BlockJoin;
 use super::metrics::Metrics;
 use crate::backend::Backend;
-use crate::call::gvcf::{self, Block};
-use crate::call::reads::BamSource;
-use crate::call::region::{SHARD, Shard, ShardCalls, call_shard};
-use crate::error::{Error, Result};
-use crate::index::{self, Index};
-use crate::io::fasta::{self, Contig};
-use crate::io::vcf::{self, VcfWriter};
+use crate::call::CallOpts;
+use crate::call::region::{Shard, ShardCalls, call_shard};
+use crate::call::vcf_out;
+use crate::core::interval::{Interval, Region};
+use crate::core::{Error, Result};
+use crate::index::{self, reference};
+use crate::io::bam_reader::BamReader;
+use crate::io::dict::RefSeq;
+use crate::io::fasta::Contig;
+use crate::io::output::{self, has_extension, with_suffix};
+use crate::io::vcf_writer::{self, VcfWriter};
+use crate::io::{bed, vcf_header};
 
 /// Everything `zenome call` needs.
 #[derive(Debug, Clone)]
 pub struct CallConfig {
     pub reference: PathBuf,
     pub bam: PathBuf,
+    /// `.vcf.gz` (bgzipped, with `.tbi`), `.vcf`, or `-` for standard output.
     pub output: PathBuf,
-    /// `-r chr:from-to` (1-based, inclusive) values.
+    /// `-r` values: `chr`, `chr:from-to`.
     pub regions: Vec<String>,
     /// `-L regions.bed`.
     pub bed: Option<PathBuf>,
     pub gvcf: bool,
+    /// For the VCF header.
     pub command_line: String,
+    pub opts: CallOpts,
 }
 
 impl CallConfig {
-    /// Calls the whole BAM into a VCF, no gVCF.
-    pub fn new(reference: PathBuf, bam: PathBuf, output: PathBuf) -> Self {
+    /// Calls the whole BAM into a VCF with the default options, no gVCF.
+    pub fn new(reference: PathBuf, bam: PathBuf, output: PathBuf, command_line: String) -> Self {
         CallConfig {
             reference,
             bam,
@@ -40,74 +50,133 @@ impl CallConfig {
             regions: Vec::new(),
             bed: None,
             gvcf: false,
-            command_line: crate::cli::command_line(),
+            command_line,
+            opts: CallOpts::default(),
         }
     }
-}
 
-/// A 0-based half-open interval on a reference contig.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Interval {
-    pub contig: usize,
-    pub start: i64,
-    pub end: i64,
-}
-
-/// The reference's contigs, from the index when there is one (fast), else from the FASTA.
-pub fn load_reference(path: &Path) -> Result<Vec<Contig>> {
-    let zmi = index::index_path(path);
-    if !zmi.exists() {
-        return fasta::read(path);
+    /// The files the run reads.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut v = vec![
+            self.reference.clone(),
+            index::index_path(&self.reference),
+            self.bam.clone(),
+            with_suffix(&self.bam, ".bai"),
+        ];
+        v.extend(self.bed.clone());
+        v
     }
-    let idx = Index::load(&zmi)?;
-    let seq = idx.seq();
-    Ok(idx
-        .contigs()
-        .into_iter()
-        .map(|c| Contig {
-            seq: seq[c.offset as usize..(c.offset + c.len) as usize].to_vec(),
-            name: c.name,
-            m5: c.m5,
-        })
-        .collect())
+
+    /// The files the run writes, with the flag that names them.
+    pub fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
+        let mut v = vec![("-o", self.output.clone())];
+        if vcf_writer::is_compressed(&self.output) {
+            v.push(("-o", with_suffix(&self.output, ".tbi")));
+        }
+        v
+    }
+
+    /// Refuses impossible options and outputs before any work.
+    pub fn validate(&self) -> Result<()> {
+        self.opts.validate()?;
+        if has_extension(&self.output, ".bcf") {
+            return Err(Error::Usage(format!(
+                "-o {}: BCF output is not supported; use .vcf.gz or .vcf",
+                self.output.display()
+            )));
+        }
+        let inputs = self.inputs();
+        let outputs = self.outputs();
+        let outs: Vec<(&str, &Path)> = outputs.iter().map(|(f, p)| (*f, p.as_path())).collect();
+        let ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        output::check_outputs(&outs, &ins)
+    }
 }
 
-/// Every BAM contig must be a reference contig of the same length (and MD5, when given).
-fn check_contigs(bam: &BamSource, contigs: &[Contig], reference: &Path) -> Result<()> {
-    for (name, rs) in bam.header.reference_sequences() {
-        let name = name.to_string();
-        let Some(c) = contigs.iter().find(|c| c.name == name) else {
+/// The BAM and reference of a run, checked against each other.
+struct Inputs {
+    bam: BamReader,
+    contigs: Vec<Contig>,
+    /// BAM header id of each reference contig (None: the BAM has no such contig).
+    tids: Vec<Option<usize>>,
+}
+
+/// Runs the caller; returns its metrics.
+pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+    cfg.validate()?;
+    let mut m = Metrics::new("call", backend.name());
+    let t = Instant::now();
+    let inputs = open_inputs(cfg)?;
+    let ivs = intervals(cfg, &inputs)?;
+    m.time("load", t);
+    let t = Instant::now();
+    let grid = shards(&ivs, cfg.opts.window.shard);
+    let per_shard = call_shards(cfg, &inputs, &ivs, &grid, backend, quiet)?;
+    m.time("call", t);
+    let t = Instant::now();
+    let (records, blocks) = write_vcf(cfg, &inputs, per_shard)?;
+    m.time("write", t);
+    m.count("records", records);
+    m.count("reference_blocks", blocks);
+    m.count("shards", grid.len() as u64);
+    Ok(m)
+}
+
+fn open_inputs(cfg: &CallConfig) -> Result<Inputs> {
+    let bam = BamReader::open(&cfg.bam)?;
+    let contigs = reference::contigs(&cfg.reference)?;
+    check_contigs(&bam, &contigs, &cfg.reference)?;
+    let by_name: HashMap<&str, usize> = bam
+        .dict()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let tids = contigs
+        .iter()
+        .map(|c| by_name.get(c.name.as_str()).copied())
+        .collect();
+    Ok(Inputs { bam, contigs, tids })
+}
+
+/// Every BAM contig must be a reference contig of the same length (and MD5, when both have one).
+fn check_contigs(bam: &BamReader, contigs: &[Contig], reference: &Path) -> Result<()> {
+    for rs in bam.dict() {
+        let Some(c) = contigs.iter().find(|c| c.name == rs.name) else {
             return Err(Error::input(
                 &bam.path,
                 format!(
-                    "contig '{name}' is not in the reference {}",
+                    "contig '{}' is not in the reference {}",
+                    rs.name,
                     reference.display()
                 ),
             ));
         };
-        if rs.length().get() != c.seq.len() {
+        if rs.len != c.seq.len() as u64 {
             return Err(Error::input(
                 &bam.path,
                 format!(
-                    "contig '{name}' has length {} here but {} in the reference {} (a different reference?)",
-                    rs.length().get(),
+                    "contig '{}' has length {} here but {} in the reference {} (a different reference?)",
+                    rs.name,
+                    rs.len,
                     c.seq.len(),
                     reference.display()
                 ),
             ));
         }
-        let m5 = rs
-            .other_fields()
-            .get(&noodles_sam::header::record::value::map::reference_sequence::tag::MD5_CHECKSUM);
-        let ours: String = c.m5.iter().map(|b| format!("{b:02x}")).collect();
-        if let Some(m5) = m5
-            && c.m5 != [0; 16]
-            && !m5.to_string().eq_ignore_ascii_case(&ours)
-        {
+        let ours = RefSeq {
+            name: c.name.clone(),
+            len: c.seq.len() as u64,
+            m5: c.m5,
+        };
+        if rs.m5 != [0; 16] && c.m5 != [0; 16] && rs.m5 != c.m5 {
             return Err(Error::input(
                 &bam.path,
                 format!(
-                    "contig '{name}' has M5 {m5} here but {ours} in the reference (a different reference?)"
+                    "contig '{}' has M5 {} here but {} in the reference (a different reference?)",
+                    rs.name,
+                    rs.m5_hex(),
+                    ours.m5_hex()
                 ),
             ));
         }
@@ -115,216 +184,147 @@ fn check_contigs(bam: &BamSource, contigs: &[Contig], reference: &Path) -> Resul
     Ok(())
 }
 
-/// The intervals to call: `-r` values, then `-L` lines, or every contig the BAM names.
-pub fn intervals(cfg: &CallConfig, contigs: &[Contig], bam: &BamSource) -> Result<Vec<Interval>> {
-    let find = |name: &str, what: &dyn Fn() -> Error| {
-        contigs.iter().position(|c| c.name == name).ok_or_else(what)
-    };
+/// The intervals to call: `-r` values, then `-L` lines, or every contig the BAM names; sorted.
+fn intervals(cfg: &CallConfig, inputs: &Inputs) -> Result<Vec<Interval>> {
+    let contigs = &inputs.contigs;
+    let names = contigs
+        .iter()
+        .map(|c| (c.name.as_str(), c.seq.len() as u64));
     let mut out = Vec::new();
     for r in &cfg.regions {
-        let usage = || {
-            Error::Usage(format!(
-                "-r {r}: expected chr, or chr:from-to (1-based, inclusive)"
-            ))
-        };
-        let (name, range) = r
-            .rsplit_once(':')
-            .map_or((r.as_str(), None), |(n, x)| (n, Some(x)));
-        let ci = find(name, &|| {
-            Error::Usage(format!("-r {r}: no contig '{name}' in the reference"))
-        })?;
-        let len = contigs[ci].seq.len() as i64;
-        let (from, to) = match range {
-            None => (1, len),
-            Some(x) => {
-                let x = x.replace(',', "");
-                let (a, b) = x.split_once('-').ok_or_else(usage)?;
-                (
-                    a.parse::<i64>().map_err(|_| usage())?,
-                    b.parse::<i64>().map_err(|_| usage())?,
-                )
-            }
-        };
-        if from < 1 || to < from || to > len {
-            return Err(Error::Usage(format!(
-                "-r {r}: outside contig '{name}' (length {len})"
-            )));
-        }
-        out.push(Interval {
-            contig: ci,
-            start: from - 1,
-            end: to,
-        });
+        let usage = |e: &dyn std::fmt::Display| Error::Usage(format!("-r {r}: {e}"));
+        let region: Region = r.parse().map_err(|e| usage(&e))?;
+        out.push(region.resolve(names.clone()).map_err(|e| usage(&e))?);
     }
-    if let Some(bed) = &cfg.bed {
-        out.extend(read_bed(bed, contigs)?);
+    if let Some(path) = &cfg.bed {
+        for rec in bed::read(path)? {
+            let bad = |msg: String| Error::input(path, format!("line {}: {msg}", rec.line));
+            let ci = contigs
+                .iter()
+                .position(|c| c.name == rec.chrom)
+                .ok_or_else(|| bad(format!("no contig '{}' in the reference", rec.chrom)))?;
+            let len = contigs[ci].seq.len() as i64;
+            if rec.end > len {
+                return Err(bad(format!(
+                    "interval {}-{} reaches past the end of contig '{}' (length {len})",
+                    rec.start, rec.end, rec.chrom
+                )));
+            }
+            if rec.end > rec.start {
+                out.push(Interval {
+                    contig: ci,
+                    start: rec.start,
+                    end: rec.end,
+                });
+            }
+        }
     }
     if cfg.regions.is_empty() && cfg.bed.is_none() {
-        for (name, _) in bam.header.reference_sequences() {
-            let ci = find(&name.to_string(), &|| {
-                Error::Internal("contig vanished".into())
-            })?;
-            out.push(Interval {
-                contig: ci,
-                start: 0,
-                end: contigs[ci].seq.len() as i64,
-            });
+        for (ci, c) in contigs.iter().enumerate() {
+            if inputs.tids[ci].is_some() {
+                out.push(Interval {
+                    contig: ci,
+                    start: 0,
+                    end: c.seq.len() as i64,
+                });
+            }
         }
     }
     out.sort();
     Ok(out)
 }
 
-fn read_bed(path: &Path, contigs: &[Contig]) -> Result<Vec<Interval>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.is_empty()
-            || line.starts_with('#')
-            || line.starts_with("track")
-            || line.starts_with("browser")
-        {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
-        let bad = |msg: String| Error::input(path, format!("line {}: {msg}", i + 1));
-        if f.len() < 3 {
-            return Err(bad("expected chrom, start and end separated by tabs".into()));
-        }
-        let ci = contigs
-            .iter()
-            .position(|c| c.name == f[0])
-            .ok_or_else(|| bad(format!("no contig '{}' in the reference", f[0])))?;
-        let (s, e) = (f[1].parse::<i64>(), f[2].parse::<i64>());
-        let (Ok(s), Ok(e)) = (s, e) else {
-            return Err(bad("start and end must be integers".into()));
-        };
-        if s < 0 || e <= s || e > contigs[ci].seq.len() as i64 {
-            return Err(bad(format!(
-                "interval {s}-{e} lies outside contig '{}'",
-                f[0]
-            )));
-        }
-        out.push(Interval {
-            contig: ci,
-            start: s,
-            end: e,
-        });
-    }
-    Ok(out)
-}
-
 /// The shards (contig, grid index) that intersect the intervals, in order.
-fn shards(intervals: &[Interval]) -> Vec<(usize, i64)> {
+fn shards(intervals: &[Interval], shard: i64) -> Vec<(usize, i64)> {
     let mut out: Vec<(usize, i64)> = intervals
         .iter()
-        .flat_map(|iv| (iv.start / SHARD..=(iv.end - 1) / SHARD).map(move |k| (iv.contig, k)))
+        .filter(|iv| !iv.is_empty())
+        .flat_map(|iv| (iv.start / shard..=(iv.end - 1) / shard).map(move |k| (iv.contig, k)))
         .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-/// Runs the caller; returns its metrics.
-pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
-    let mut m = Metrics::new("call", backend.name());
-    let t = Instant::now();
-    let bam = BamSource::open(&cfg.bam)?;
-    let contigs = load_reference(&cfg.reference)?;
-    check_contigs(&bam, &contigs, &cfg.reference)?;
-    let ivs = intervals(cfg, &contigs, &bam)?;
-    m.time("load", t);
-    let t = Instant::now();
-    let grid = shards(&ivs);
+/// Calls every shard in parallel; results in grid order.
+fn call_shards(
+    cfg: &CallConfig,
+    inputs: &Inputs,
+    ivs: &[Interval],
+    grid: &[(usize, i64)],
+    backend: &dyn Backend,
+    quiet: bool,
+) -> Result<Vec<(usize, ShardCalls)>> {
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
         super::progress::spinner("shards")
     };
-    let per_shard: Vec<(usize, ShardCalls)> = grid
+    let size = cfg.opts.window.shard;
+    let out = grid
         .par_iter()
         .map(|&(ci, k)| {
-            let c = &contigs[ci];
+            let c = &inputs.contigs[ci];
             let regions: Vec<Interval> = ivs.iter().filter(|iv| iv.contig == ci).copied().collect();
             let shard = Shard {
-                bam: &bam,
-                contig_name: &c.name,
+                bam: &inputs.bam,
+                tid: inputs.tids[ci],
                 contig: &c.seq,
-                start: k * SHARD,
-                end: ((k + 1) * SHARD).min(c.seq.len() as i64),
+                start: k * size,
+                end: ((k + 1) * size).min(c.seq.len() as i64),
                 regions: &regions,
                 gvcf: cfg.gvcf,
             };
-            let out = call_shard(&shard, backend)?;
+            let out = call_shard(&shard, backend, &cfg.opts)?;
             bar.inc(1);
             Ok((ci, out))
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
-    m.time("call", t);
-    let t = Instant::now();
-    let names: Vec<(String, u64)> = contigs
+    Ok(out)
+}
+
+/// Writes the records in order, joining gVCF blocks across shard edges; returns the numbers
+/// of variant records and of reference blocks.
+fn write_vcf(
+    cfg: &CallConfig,
+    inputs: &Inputs,
+    per_shard: Vec<(usize, ShardCalls)>,
+) -> Result<(u64, u64)> {
+    let contigs = &inputs.contigs;
+    let dict: Vec<RefSeq> = contigs
         .iter()
-        .map(|c| (c.name.clone(), c.seq.len() as u64))
+        .map(|c| RefSeq {
+            name: c.name.clone(),
+            len: c.seq.len() as u64,
+            m5: c.m5,
+        })
         .collect();
-    let mut w = VcfWriter::create(
-        &cfg.output,
-        &vcf::header(&names, &bam.sample(), &cfg.command_line, cfg.gvcf),
-    )?;
+    let header = vcf_header::text(
+        &vcf_out::meta_lines(&cfg.opts, cfg.gvcf),
+        &dict,
+        &cfg.command_line,
+        &[inputs.bam.sample()],
+    );
+    let mut w = VcfWriter::create(&cfg.output, &header)?;
     let mut n = 0;
-    let mut blocks_out = BlockJoin::default();
+    let mut blocks = BlockJoin::new(&cfg.opts.gvcf);
     for (ci, out) in per_shard {
         let name = &contigs[ci].name;
-        let mut blocks = out.blocks.into_iter().peekable();
+        let mut shard_blocks = out.blocks.into_iter().peekable();
         for c in &out.calls {
-            while let Some(b) = blocks.next_if(|b| b.start < c.site.pos) {
-                blocks_out.put(&mut w, &contigs, Some((ci, b)))?;
+            while let Some(b) = shard_blocks.next_if(|b| b.start < c.site.pos) {
+                blocks.put(&mut w, contigs, Some((ci, b)))?;
             }
-            blocks_out.put(&mut w, &contigs, None)?;
-            w.write(&vcf::record(name, c, cfg.gvcf))?;
+            blocks.put(&mut w, contigs, None)?;
+            w.write(&vcf_out::call_record(name, c, cfg.gvcf))?;
             n += 1;
         }
-        for b in blocks {
-            blocks_out.put(&mut w, &contigs, Some((ci, b)))?;
+        for b in shard_blocks {
+            blocks.put(&mut w, contigs, Some((ci, b)))?;
         }
     }
-    blocks_out.put(&mut w, &contigs, None)?;
+    blocks.put(&mut w, contigs, None)?;
     w.finish()?;
-    m.time("write", t);
-    m.count("records", n);
-    m.count("reference_blocks", blocks_out.written);
-    m.count("shards", grid.len() as u64);
-    Ok(m)
-}
-
-/// Writes gVCF blocks, holding back the last one so that it can be joined with the next
-/// shard's first when a single pass would have made them one block.
-#[derive(Default)]
-struct BlockJoin {
-    pending: Option<(usize, Block)>,
-    written: u64,
-}
-
-impl BlockJoin {
-    /// Takes the next block of contig `ci`, or `None` before a variant record and at the end.
-    fn put(
-        &mut self,
-        w: &mut VcfWriter,
-        contigs: &[Contig],
-        next: Option<(usize, Block)>,
-    ) -> Result<()> {
-        if let (Some((pc, a)), Some((nc, b))) = (self.pending.as_mut(), next.as_ref())
-            && *pc == *nc
-            && let Some(joined) = gvcf::join(a, b)
-        {
-            *a = joined;
-            return Ok(());
-        }
-        if let Some((pc, a)) = self.pending.take() {
-            w.write(&vcf::block_record(&contigs[pc].name, &a))?;
-            self.written += 1;
-        }
-        self.pending = next;
-        Ok(())
-    }
+    Ok((n, blocks.written))
 }

@@ -8,7 +8,7 @@
 //! end), the sorted streams are read once, and what remains is one bit per fragment.
 
 use crate::align::record::DupEnds;
-use crate::error::{Error, Result};
+use crate::core::{Error, Result};
 use crate::io::sort::Sorter;
 
 /// Sort class of an end that belongs to a pair: sorts before the single reads at that end.

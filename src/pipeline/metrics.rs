@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::error::{Error, Result};
+use crate::core::{Error, Result};
+use crate::io::output::TempPath;
 
 /// Named stage durations and counters of one command.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +71,10 @@ impl Metrics {
         )
     }
 
+    /// Writes the JSON to `path` (under a temporary name until complete).
     pub fn write(&self, path: &Path, total_seconds: f64) -> Result<()> {
-        std::fs::write(path, self.to_json(total_seconds)).map_err(|e| Error::io(path, e))
+        let tmp = TempPath::new(path);
+        std::fs::write(tmp.path(), self.to_json(total_seconds)).map_err(|e| Error::io(path, e))?;
+        tmp.commit()
     }
 }

@@ -7,21 +7,79 @@ use rayon::prelude::*;
 
 use super::markdup::DupMarker;
 use crate::align::record::DupEnds;
-use crate::error::Result;
-use crate::index::file::ContigInfo;
-use crate::io::bam::{BamWriter, SamWriter, SortOrder, header_text};
+use crate::core::{Error, Result};
+use crate::io::bam_writer::BamWriter;
+use crate::io::dict::RefSeq;
+use crate::io::output::has_extension;
+use crate::io::sam_header::{ReadGroup, SortOrder, header_text};
 use crate::io::sam_record::{BAM_FLAG_OFFSET, SamRecord, flag};
+use crate::io::sam_writer::SamWriter;
 use crate::io::sort::{Sorter, sort_key};
 
 /// Output options.
 #[derive(Debug, Clone)]
 pub struct SinkOpts {
+    /// Coordinate-sort the BAM (and index it); `--unsorted` keeps input order.
     pub sorted: bool,
+    /// Mark duplicates while sorting; `--no-markdup` turns it off.
     pub markdup: bool,
+    /// BGZF compression threads.
     pub threads: usize,
+    /// Bytes of memory for sorting and duplicate marking before spilling (`--sort-mem`, MiB).
     pub sort_mem: usize,
-    pub read_group_line: Option<String>,
+    /// The `@RG` line from `-R`.
+    pub read_group: Option<ReadGroup>,
+    /// For the `@PG` line.
     pub command_line: String,
+}
+
+impl Default for SinkOpts {
+    fn default() -> Self {
+        SinkOpts {
+            sorted: true,
+            markdup: true,
+            threads: 1,
+            sort_mem: 1 << 30,
+            read_group: None,
+            command_line: String::new(),
+        }
+    }
+}
+
+impl SinkOpts {
+    /// Refuses values the sink cannot work with, naming the flag.
+    pub fn validate(&self) -> Result<()> {
+        if self.sort_mem < 1 << 20 {
+            return Err(Error::Usage(format!(
+                "--sort-mem {}: at least 1 MiB",
+                self.sort_mem >> 20
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What an output path asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `-` (standard output) or `*.sam`: SAM text in input order.
+    Sam,
+    /// Anything else: BAM.
+    Bam,
+}
+
+/// The format an output path names (the extension, in any case); CRAM is refused for now.
+pub fn format_of(path: &Path) -> Result<Format> {
+    if path == Path::new("-") || has_extension(path, ".sam") {
+        return Ok(Format::Sam);
+    }
+    if has_extension(path, ".cram") {
+        return Err(Error::Usage(format!(
+            "-o {}: CRAM output is not supported yet; use .bam or .sam",
+            path.display()
+        )));
+    }
+    Ok(Format::Bam)
 }
 
 /// An output in progress.
@@ -43,24 +101,19 @@ fn order(fragment: u64, j: usize) -> u64 {
 
 impl Sink {
     /// Opens the output named by `path`: `-` or `*.sam` for SAM, otherwise BAM.
-    pub fn create(path: &Path, contigs: &[ContigInfo], o: &SinkOpts) -> Result<Sink> {
-        let is_sam = path == Path::new("-") || path.extension().is_some_and(|e| e == "sam");
+    pub fn create(path: &Path, dict: &[RefSeq], o: &SinkOpts) -> Result<Sink> {
+        let is_sam = format_of(path)? == Format::Sam;
         let sorted = o.sorted && !is_sam;
         let order = if sorted {
             SortOrder::Coordinate
         } else {
             SortOrder::Unsorted
         };
-        let header = header_text(
-            contigs,
-            order,
-            o.read_group_line.as_deref(),
-            &o.command_line,
-        );
+        let header = header_text(dict, order, o.read_group.as_ref(), &o.command_line);
         if is_sam {
-            return Ok(Sink::Sam(SamWriter::create(path, &header, contigs)?));
+            return Ok(Sink::Sam(SamWriter::create(path, &header, dict)?));
         }
-        let writer = BamWriter::create(path, &header, contigs, o.threads)?;
+        let writer = BamWriter::create(path, &header, dict, o.threads)?;
         if !sorted {
             return Ok(Sink::Bam(writer));
         }

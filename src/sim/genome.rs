@@ -1,7 +1,7 @@
 //! A random genome with the repeats that make alignment hard: tandem repeats, an interspersed
 //! repeat family (diverged copies of one element) and segmental duplications.
 
-use super::rng::Rng;
+use crate::core::rng::Rng;
 use crate::io::fasta::Contig;
 
 /// A random contig of `len` bases with repeats.

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use noodles_sam::alignment::record::cigar::op::Kind;
-
 use super::origin;
-use crate::error::{Error, Result};
+use crate::core::cigar::{self, Kind};
+use crate::core::{Error, Result};
+use crate::io::bam_reader;
+use crate::io::sam_record::flag;
 
 /// Counts over the primary records of a BAM.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,68 +50,45 @@ impl Placement {
 
 /// Reads `bam` and scores the placement of every primary record; `slack` bases of tolerance.
 pub fn evaluate(bam: &Path, slack: i64) -> Result<Placement> {
-    let err = |e: std::io::Error| Error::input(bam, e.to_string());
-    let mut reader = noodles_bam::io::reader::Builder
-        .build_from_path(bam)
-        .map_err(err)?;
-    let header = reader.read_header().map_err(err)?;
-    let names: Vec<String> = header
-        .reference_sequences()
-        .keys()
-        .map(|k| k.to_string())
-        .collect();
     let mut p = Placement::default();
-    for rec in reader.records() {
-        let rec = rec.map_err(err)?;
-        let flags = rec.flags();
-        if flags.is_secondary() || flags.is_supplementary() {
-            continue;
+    bam_reader::for_each(bam, |dict, rec| {
+        if rec.flag & (flag::SECONDARY | flag::SUPPLEMENTARY) != 0 {
+            return Ok(());
         }
         p.reads += 1;
-        if flags.is_unmapped() {
-            continue;
+        if rec.flag & flag::UNMAPPED != 0 {
+            return Ok(());
         }
         p.mapped += 1;
-        p.proper += u64::from(flags.is_properly_segmented());
-        let mapq = rec.mapping_quality().map_or(255, |q| q.get());
-        let name = rec.name().map(|n| n.to_string()).unwrap_or_default();
+        p.proper += u64::from(rec.flag & flag::PROPER != 0);
+        let name = String::from_utf8_lossy(&rec.name);
         let Some(o) = origin::parse(&name) else {
             return Err(Error::input(
                 bam,
                 format!("record '{name}': not a simulated read name"),
             ));
         };
-        let tid = rec
-            .reference_sequence_id()
-            .transpose()
-            .map_err(err)?
-            .unwrap_or(0);
-        let start = rec
-            .alignment_start()
-            .transpose()
-            .map_err(err)?
-            .map_or(0, |s| s.get() as i64);
-        let (mut span, mut len) = (0i64, 0i64);
-        for op in rec.cigar().iter() {
-            let op = op.map_err(err)?;
-            match op.kind() {
-                Kind::Match | Kind::SequenceMatch | Kind::SequenceMismatch => {
-                    span += op.len() as i64;
-                    len += op.len() as i64;
-                }
-                Kind::Deletion | Kind::Skip => span += op.len() as i64,
-                Kind::Insertion | Kind::SoftClip | Kind::HardClip => len += op.len() as i64,
-                Kind::Pad => {}
-            }
-        }
-        let mate = usize::from(flags.is_last_segment());
-        let contig = names.get(tid).map_or("", String::as_str);
-        let ok = origin::is_correct(&o, mate, contig, start, start + span - 1, len, slack);
+        // The read's length as the aligner saw it: hard-clipped bases count.
+        let len: i64 = rec
+            .cigar
+            .iter()
+            .filter(|op| op.kind.consumes_query() || op.kind == Kind::HardClip)
+            .map(|op| i64::from(op.len))
+            .sum();
+        let start = rec.pos + 1;
+        let end = start + cigar::reference_span(&rec.cigar) - 1;
+        let mate = usize::from(rec.flag & flag::LAST != 0);
+        let contig = usize::try_from(rec.tid)
+            .ok()
+            .and_then(|t| dict.get(t))
+            .map_or("", |c| c.name.as_str());
+        let ok = origin::is_correct(&o, mate, contig, start, end, len, slack);
         p.correct += u64::from(ok);
-        if mapq >= 20 && mapq != 255 {
+        if rec.mapq >= 20 && rec.mapq != 255 {
             p.mapq20 += 1;
             p.wrong_mapq20 += u64::from(!ok);
         }
-    }
+        Ok(())
+    })?;
     Ok(p)
 }

@@ -2,14 +2,16 @@
 //! qualities that fall along the read, substitutions drawn from each base's quality, optional
 //! PCR duplicates and strand-specific error hotspots.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::rng::Rng;
 use super::variants::Haplotype;
-use super::{SimOpts, origin, write};
-use crate::error::{Error, Result};
-use crate::io::fasta::{Contig, decode_base};
+use super::{SimOpts, origin};
+use crate::core::Result;
+use crate::core::base::revcomp;
+use crate::core::rng::Rng;
+use crate::io::fasta::Contig;
+use crate::io::fastq;
+use crate::io::gz::GzWriter;
 
 /// Positions (0-based on the contig) where forward-strand reads often carry `base`.
 pub fn hotspots(len: usize, n: usize, rng: &mut Rng) -> Vec<(usize, u8)> {
@@ -39,7 +41,7 @@ pub fn simulate_pairs(
 ) -> Result<u64> {
     let l = o.read_len;
     let n_pairs = (o.depth * contig.seq.len() as f64 / (2 * l) as f64).round() as u64;
-    let mut out = [write::Gz::create(&paths[0])?, write::Gz::create(&paths[1])?];
+    let mut out = [GzWriter::create(&paths[0])?, GzWriter::create(&paths[1])?];
     let mut written = 0;
     for i in 0..n_pairs {
         let hap = &haps[rng.below(2)];
@@ -78,7 +80,7 @@ pub fn simulate_pairs(
             let name = origin::name(&index, &contig.name, at(&first), at(&second));
             for (m, piece) in [&first, &second].into_iter().enumerate() {
                 let (seq, qual) = sequence(piece, hap, hotspots, rng);
-                write_fastq(&mut out[m], &name, &seq, &qual)?;
+                fastq::write_record(&mut out[m], &name, &seq, &qual)?;
             }
             written += 1;
         }
@@ -128,25 +130,4 @@ fn sequence(
         }
     }
     (seq, qual)
-}
-
-fn revcomp(s: &[u8]) -> Vec<u8> {
-    s.iter()
-        .rev()
-        .map(|&c| if c > 3 { c } else { 3 - c })
-        .collect()
-}
-
-fn write_fastq(out: &mut write::Gz, name: &str, seq: &[u8], qual: &[u8]) -> Result<()> {
-    let mut rec = Vec::with_capacity(seq.len() * 2 + name.len() + 8);
-    rec.push(b'@');
-    rec.extend_from_slice(name.as_bytes());
-    rec.push(b'\n');
-    rec.extend(seq.iter().map(|&c| decode_base(c)));
-    rec.extend_from_slice(b"\n+\n");
-    rec.extend(qual.iter().map(|&q| q + 33));
-    rec.push(b'\n');
-    out.inner()
-        .write_all(&rec)
-        .map_err(|e| Error::io(out.path(), e))
 }

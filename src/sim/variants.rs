@@ -1,7 +1,7 @@
 //! The truth set: diploid SNPs and indels of 1-50 bp placed on the reference, and the two
 //! haplotypes they make, with a map from haplotype to reference positions.
 
-use super::rng::Rng;
+use crate::core::rng::Rng;
 
 /// A variant: 0-based position, REF and ALT base codes (indels carry the padding base), and
 /// which haplotypes carry the ALT.

@@ -69,7 +69,7 @@ mod tests {
     use super::*;
 
     fn rng(seed: &mut u64) -> u64 {
-        let mut r = crate::sim::rng::Rng::new(*seed);
+        let mut r = crate::core::rng::Rng::new(*seed);
         *seed = r.next_u64();
         *seed
     }

@@ -161,9 +161,10 @@ pub fn from_float(b: &PairHmmBatch, job: &PairHmmJob, x: f32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::GapModel;
 
     fn rng(seed: &mut u64) -> u64 {
-        let mut r = crate::sim::rng::Rng::new(*seed);
+        let mut r = crate::core::rng::Rng::new(*seed);
         *seed = r.next_u64();
         *seed
     }
@@ -187,7 +188,7 @@ mod tests {
                 })
                 .collect();
             let quals: Vec<u8> = (0..rlen).map(|_| 5 + (rng(&mut seed) % 36) as u8).collect();
-            let r = b.push_read(&read, &quals);
+            let r = b.push_read(&read, &quals, GapModel::default());
             let h = b.push_hap(&hap);
             b.push_job(r, h);
             let (fast, slow) = (log10_fast(&b, &b.jobs[0]), log10_oracle(&b, &b.jobs[0]));
@@ -205,7 +206,7 @@ mod tests {
         let mut hap2 = hap1.clone();
         hap2[75] = (hap2[75] + 1) % 4;
         let read = hap1[25..125].to_vec();
-        let r = b.push_read(&read, &[30; 100]);
+        let r = b.push_read(&read, &[30; 100], GapModel::default());
         let (h1, h2) = (b.push_hap(&hap1), b.push_hap(&hap2));
         b.push_job(r, h1);
         b.push_job(r, h2);
@@ -213,7 +214,7 @@ mod tests {
         assert!(l1 - l2 > 2.5, "{l1} {l2}");
         // A long read of all mismatches underflows float and is rescued in double.
         let mut b = PairHmmBatch::default();
-        let r = b.push_read(&[0; 300], &[40; 300]);
+        let r = b.push_read(&[0; 300], &[40; 300], GapModel::default());
         let h = b.push_hap(&[1; 300]);
         b.push_job(r, h);
         let l = log10_fast(&b, &b.jobs[0]);

@@ -185,7 +185,8 @@ fn row_params(b: &PairHmmBatch, jobs: &[crate::backend::PairHmmJob; LANES], row:
 mod tests {
     use super::super::pair_hmm::log10_fast;
     use super::*;
-    use crate::sim::rng::Rng;
+    use crate::backend::GapModel;
+    use crate::core::rng::Rng;
 
     #[test]
     fn lanes_equal_the_scalar_float_kernel_bit_for_bit() {
@@ -211,15 +212,15 @@ mod tests {
                 })
                 .collect();
             let quals: Vec<u8> = (0..len).map(|_| 2 + rng.below(40) as u8).collect();
-            let r = b.push_read(&read, &quals);
+            let r = b.push_read(&read, &quals, GapModel::default());
             for (span, _) in &haps {
                 b.push_job(r, *span);
             }
         }
         // An empty read and an all-mismatch read that needs the double rescue.
-        let empty = b.push_read(&[], &[]);
+        let empty = b.push_read(&[], &[], GapModel::default());
         b.push_job(empty, haps[0].0);
-        let bad = b.push_read(&[0; 300], &[40; 300]);
+        let bad = b.push_read(&[0; 300], &[40; 300], GapModel::default());
         let ones = b.push_hap(&[1; 300]);
         b.push_job(bad, ones);
         // The portable build of the kernel equals the AVX2 build, lane for lane.

@@ -1,4 +1,5 @@
-//! A small deterministic generator (SplitMix64), so simulations repeat exactly for a seed.
+//! A small deterministic generator (SplitMix64), so that simulations, randomised tests and
+//! benchmark workloads repeat exactly for a seed.
 
 pub struct Rng(u64);
 

@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::align_run::{self, AlignConfig};
-use super::call_run::{self, CallConfig};
-use super::metrics::Metrics;
 use crate::backend::Backend;
-use crate::error::Result;
-use crate::index::{self, IndexParams};
-use crate::io::fasta;
+use crate::core::Result;
+use crate::index::{IndexParams, reference};
+use crate::io::sam_header::ReadGroup;
+use crate::pipeline::align_run::{self, AlignConfig};
+use crate::pipeline::call_run::{self, CallConfig};
+use crate::pipeline::metrics::Metrics;
 use crate::sim::{self, SimOpts, SimOutput};
 
 /// What one end-to-end run produced, with each stage's wall time in seconds.
@@ -28,10 +28,12 @@ pub struct EndToEnd {
 }
 
 /// Runs every stage in `dir` on `backend`; `tell` hears each stage's name when it ends.
+/// `command_line` goes into the output headers.
 pub fn run(
     dir: &Path,
     o: &SimOpts,
     backend: &dyn Backend,
+    command_line: &str,
     mut tell: impl FnMut(&str, &EndToEndSoFar),
 ) -> Result<EndToEnd> {
     let t = Instant::now();
@@ -46,10 +48,9 @@ pub fn run(
     );
 
     let t = Instant::now();
-    let contigs = fasta::read(&sim.reference)?;
-    let genome_bases = contigs.iter().map(|c| c.seq.len() as u64).sum();
-    index::build::build(contigs, IndexParams::default())?
-        .save(&index::index_path(&sim.reference))?;
+    let index = reference::build_file(&sim.reference, IndexParams::default())?;
+    let genome_bases = index.seq().len() as u64;
+    drop(index);
     let index_s = t.elapsed().as_secs_f64();
     tell(
         "index",
@@ -61,12 +62,16 @@ pub fn run(
 
     let t = Instant::now();
     let bam = dir.join("demo.bam");
-    let read_group = Some(("@RG\tID:demo\tSM:SIM".to_string(), "demo".to_string()));
+    let read_group = ReadGroup {
+        line: "@RG\tID:demo\tSM:SIM".into(),
+        id: "demo".into(),
+    };
     let cfg = AlignConfig::new(
         sim.reference.clone(),
         sim.reads.to_vec(),
         bam.clone(),
-        read_group,
+        Some(read_group),
+        command_line.into(),
     );
     let align = align_run::run(&cfg, backend, true)?;
     let align_s = t.elapsed().as_secs_f64();
@@ -80,7 +85,12 @@ pub fn run(
 
     let t = Instant::now();
     let vcf = dir.join("demo.vcf.gz");
-    let cfg = CallConfig::new(sim.reference.clone(), bam.clone(), vcf.clone());
+    let cfg = CallConfig::new(
+        sim.reference.clone(),
+        bam.clone(),
+        vcf.clone(),
+        command_line.into(),
+    );
     let call = call_run::run(&cfg, backend, true)?;
     let call_s = t.elapsed().as_secs_f64();
     tell(

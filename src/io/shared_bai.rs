@@ -1,4 +1,4 @@
-//! A BAM index shared by every shard's reader: noodles wants an owned index per reader, and
+//! A BAM index shared by every region query: noodles wants an owned index per reader, and
 //! cloning the whole BAI for each 50 kb shard would copy it tens of thousands of times on a
 //! human genome.
 

@@ -1,0 +1,57 @@
+//! The aligner's options, bwa-mem's defaults where bwa has the same knob.
+
+use crate::backend::Scoring;
+use crate::core::{Error, Result};
+
+/// Alignment options.
+#[derive(Debug, Clone)]
+pub struct AlignOpts {
+    /// Match score and penalties (bwa's -A, -B, -O, -E, -L): 1, 4, 6, 1, 5.
+    pub scoring: Scoring,
+    /// Minimizers with more reference occurrences are skipped (like bwa's -c).
+    pub max_occ: usize,
+    /// Alignments scoring less are not reported (bwa's -T). `-T`.
+    pub min_score: i32,
+    /// Most candidates extended per read.
+    pub max_extend: usize,
+    /// Score given up to keep two mates unpaired (bwa's -U).
+    pub unpaired_penalty: i32,
+    /// The read group ID put in every record's RG tag.
+    pub read_group: Option<Vec<u8>>,
+}
+
+impl Default for AlignOpts {
+    fn default() -> Self {
+        AlignOpts {
+            scoring: Scoring::default(),
+            max_occ: 500,
+            min_score: 30,
+            max_extend: 8,
+            unpaired_penalty: 17,
+            read_group: None,
+        }
+    }
+}
+
+impl AlignOpts {
+    /// Refuses values the aligner cannot work with, naming the flag.
+    pub fn validate(&self) -> Result<()> {
+        if !(0..=10_000).contains(&self.min_score) {
+            return Err(Error::Usage(format!(
+                "-T {}: the minimum score must be 0 to 10000",
+                self.min_score
+            )));
+        }
+        let s = &self.scoring;
+        let penalties = [s.mismatch, s.gap_open, s.gap_extend, s.clip, s.n_penalty];
+        if s.match_score < 1 || penalties.iter().any(|&p| !(0..=1000).contains(&p)) {
+            return Err(Error::Usage(format!(
+                "scoring {s:?}: a positive match score and penalties of 0 to 1000"
+            )));
+        }
+        if self.max_occ < 1 || self.max_extend < 1 || self.unpaired_penalty < 0 {
+            return Err(Error::Usage("at least one occurrence and one extension per read, and a non-negative unpaired penalty".into()));
+        }
+        Ok(())
+    }
+}

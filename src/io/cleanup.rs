@@ -1,0 +1,127 @@
+//! Temporary files and folders that must not outlive an interrupted run. Every temporary output
+//! and sort folder registers here while it exists; SIGINT, SIGTERM and SIGHUP remove them all
+//! and end the process (status 128 + signal). SIGXFSZ is caught so that a write past the file
+//! size limit fails with an error (and the normal error path cleans up) instead of killing the
+//! process. Leftovers of runs killed outright (SIGKILL, power loss) carry their process id in
+//! their name and are removed by the next run that writes beside them once that process is gone.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+
+fn registry() -> &'static Mutex<Vec<PathBuf>> {
+    static PATHS: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+    PATHS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Remembers a temporary file or folder until [`forget`].
+pub fn register(path: &Path) {
+    if let Ok(mut v) = registry().lock() {
+        v.push(path.to_path_buf());
+    }
+}
+
+/// Stops remembering `path` (committed or already removed).
+pub fn forget(path: &Path) {
+    if let Ok(mut v) = registry().lock()
+        && let Some(i) = v.iter().rposition(|p| p == path)
+    {
+        v.swap_remove(i);
+    }
+}
+
+/// Removes every registered temporary file and folder.
+pub fn remove_all() {
+    let paths = match registry().lock() {
+        Ok(mut v) => std::mem::take(&mut *v),
+        Err(_) => return,
+    };
+    for p in paths {
+        if p.is_dir() {
+            let _ = std::fs::remove_dir_all(&p);
+        } else {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
+/// Starts the thread that turns SIGINT, SIGTERM and SIGHUP into a clean exit, and catches
+/// SIGXFSZ. Called once by the command-line front end.
+pub fn install_signal_handlers() -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])?;
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if sig == SIGXFSZ {
+                continue;
+            }
+            remove_all();
+            let name = match sig {
+                SIGINT => "interrupted",
+                SIGTERM => "terminated",
+                _ => "hung up",
+            };
+            eprintln!("zenome: {name}; temporary files removed, no output written");
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(())
+}
+
+/// Whether process `pid` is running (Linux: its /proc entry exists). Where /proc is missing,
+/// every process counts as running, so that nothing is removed by mistake.
+fn alive(pid: u32) -> bool {
+    let proc_root = Path::new("/proc");
+    !proc_root.join("self").exists() || proc_root.join(pid.to_string()).exists()
+}
+
+/// Removes leftovers in `dir` named `{prefix}{pid}` or `{prefix}{pid}.{anything}` whose process
+/// is gone: temporary outputs (`OUT.tmp.PID`) and sort folders (`.zenome-sort.PID.XXXX`).
+pub fn sweep(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+            continue;
+        };
+        let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !alive(pid)
+        {
+            let p = entry.path();
+            let _ = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweeping_removes_leftovers_of_dead_processes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir
+            .path()
+            .join(format!("out.bam.tmp.{}", std::process::id()));
+        // PIDs above the kernel's limit (2^22) never run.
+        let dead = dir.path().join("out.bam.tmp.99999999");
+        let dead_dir = dir.path().join(".zenome-sort.99999999.abc");
+        let other = dir.path().join("out.bam.tmp.notapid");
+        for f in [&mine, &dead, &other] {
+            std::fs::write(f, b"x").unwrap();
+        }
+        std::fs::create_dir(&dead_dir).unwrap();
+        sweep(dir.path(), "out.bam.tmp.");
+        sweep(dir.path(), ".zenome-sort.");
+        assert!(mine.exists() && other.exists());
+        assert!(!dead.exists() && !dead_dir.exists());
+    }
+}
