@@ -1,4 +1,5 @@
-//! The `zenome` command: parse, run, map errors to exit statuses (0 ok, 1 input or usage, 2 internal).
+//! The `zenome` command: parse, run, map errors to exit statuses (0 ok, 1 input or usage, 2
+//! internal). SIGINT, SIGTERM and SIGHUP remove temporary files before the process ends.
 
 use clap::Parser;
 use zenome::cli::{self, Cli};
@@ -12,6 +13,10 @@ fn main() {
             std::process::exit(code);
         }
     };
+    if let Err(e) = zenome::io::cleanup::install_signal_handlers() {
+        eprintln!("zenome: cannot install signal handlers: {e}");
+        std::process::exit(2);
+    }
     if let Err(e) = cli::run(cli) {
         eprintln!("zenome: {e}");
         std::process::exit(e.exit_code());
