@@ -3,10 +3,12 @@
 //!
 //! - Sequences: [`fasta`], [`fastq`] (with [`fragments`] pairing two files), [`gz`].
 //! - Alignments: [`sam_record`] (one record, BAM or SAM encoded), [`sam_header`], [`dict`],
-//!   [`bam_writer`], [`sam_writer`], [`bam_reader`] (with [`shared_bai`]), [`sort`].
+//!   [`bam_writer`], [`sam_writer`], [`bam_reader`] (with [`bam_decode`] and [`shared_bai`]),
+//!   [`sort`].
 //! - Variants: [`vcf_record`], [`vcf_header`], [`vcf_writer`], [`vcf_reader`]; regions: [`bed`].
 //! - Files: [`input`] (decompression), [`output`] (temporary names, checks), [`cleanup`].
 
+pub mod bam_decode;
 pub mod bam_reader;
 pub mod bam_writer;
 pub mod bed;
