@@ -32,4 +32,10 @@ open(sys.argv[1], "w").write("@long\n" + "ACGT" * (n // 4) + "\n+\n" + "I" * n +
 PY
 printf '>a\nACGTACGTACGTACGTACGTACGT\n>a\nACGTACGTACGTACGT\n' > "$b/duplicate_contigs.fa"
 printf '>a\n>b\n' > "$b/no_sequence.fa"
+# Inputs of the golden-output tests (tests/golden.rs): the first 150 pairs of sim-60k, plain.
+# The expected outputs beside them are written by `ZENOME_UPDATE_GOLDEN=1 cargo test --test golden`.
+mkdir -p test-data/golden
+for m in 1 2; do
+  gzip -dc "test-data/sim-60k/reads_$m.fq.gz" | head -n 600 > "test-data/golden/reads_$m.fq"
+done
 echo "test-data regenerated"

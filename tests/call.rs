@@ -100,9 +100,11 @@ fn calls_the_simulated_truth_with_a_valid_indexed_vcf() {
             .all(|r| r.split('\t').nth(8) == Some("GT:AD:DP:GQ:PL"))
     );
     let json = eval_json(vcf.to_str().unwrap());
-    assert!(field(&json, "snp", "precision") >= 0.98, "{json}");
-    assert!(field(&json, "snp", "recall") >= 0.9, "{json}");
-    assert!(field(&json, "indel", "recall") >= 0.7, "{json}");
+    // Measured at 12x with 3% duplicates: SNPs 50 of 52, indels 8 of 9, no false call.
+    assert!(field(&json, "snp", "precision") >= 0.999, "{json}");
+    assert!(field(&json, "snp", "recall") >= 0.96, "{json}");
+    assert!(field(&json, "indel", "precision") >= 0.999, "{json}");
+    assert!(field(&json, "indel", "recall") >= 0.88, "{json}");
 }
 
 #[test]
@@ -399,5 +401,6 @@ fn run_turns_fastq_into_an_indexed_bam_and_vcf() {
         assert!(dir.path().join(format!("s1.{ext}")).exists(), "no s1.{ext}");
     }
     let json = eval_json(dir.path().join("s1.vcf.gz").to_str().unwrap());
-    assert!(field(&json, "snp", "recall") >= 0.9, "{json}");
+    assert!(field(&json, "snp", "recall") >= 0.96, "{json}");
+    assert!(field(&json, "indel", "recall") >= 0.88, "{json}");
 }

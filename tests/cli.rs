@@ -69,9 +69,11 @@ fn paired_alignment_is_sorted_indexed_marked_and_accurate() {
     );
     let p = placement::evaluate(&bam, 20).unwrap();
     assert_eq!(p.reads, 2 * 2464);
-    assert!(p.mapped as f64 >= 0.995 * p.reads as f64, "{p:?}");
-    assert!(p.correct as f64 >= 0.99 * p.reads as f64, "{p:?}");
-    assert!(p.proper as f64 >= 0.98 * p.reads as f64, "{p:?}");
+    // Measured: every read mapped, correctly placed and properly paired.
+    assert!(p.mapped as f64 >= 0.999 * p.reads as f64, "{p:?}");
+    assert!(p.correct as f64 >= 0.999 * p.reads as f64, "{p:?}");
+    assert!(p.proper as f64 >= 0.999 * p.reads as f64, "{p:?}");
+    assert_eq!(p.wrong_mapq20, 0, "{p:?}");
 }
 
 #[test]
@@ -164,7 +166,7 @@ fn single_end_reads_align_without_pair_flags() {
     );
     assert!(recs.iter().all(|r| !r.flags().is_segmented()));
     let (n, mapped, _) = flag_counts(&bam);
-    assert!(mapped as f64 >= 0.99 * n as f64);
+    assert!(mapped as f64 >= 0.999 * n as f64, "{mapped} of {n}");
 }
 
 #[test]

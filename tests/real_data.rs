@@ -39,8 +39,9 @@ fn na12878_chr20_pairs_map_and_pair_like_bwa() {
     let (n, mapped, proper) = flag_counts(&bam);
     assert_eq!(n, 2 * 25_839);
     let (fm, fp) = (mapped as f64 / n as f64, proper as f64 / n as f64);
-    assert!(fm >= 0.995, "mapped {fm:.4}");
-    assert!(fp >= 0.985, "properly paired {fp:.4}");
+    // Measured: 0.9968 mapped, 0.9906 properly paired.
+    assert!(fm >= 0.9965, "mapped {fm:.4}");
+    assert!(fp >= 0.9900, "properly paired {fp:.4}");
 }
 
 #[test]
@@ -57,7 +58,8 @@ fn chr22_slice_with_151bp_reads() {
     );
     let (n, mapped, _) = flag_counts(&bam);
     assert_eq!(n, 2 * 1633);
-    assert!(mapped as f64 >= 0.97 * n as f64, "mapped {mapped} of {n}");
+    // Measured: 3245 of 3266 (0.9936).
+    assert!(mapped as f64 >= 0.993 * n as f64, "mapped {mapped} of {n}");
 }
 
 #[test]
@@ -71,7 +73,8 @@ fn mitochondrial_single_end_reads() {
     let (n, mapped, proper) = flag_counts(&bam);
     assert_eq!(n, 17_486);
     assert_eq!(proper, 0);
-    assert!(mapped as f64 >= 0.95 * n as f64, "mapped {mapped} of {n}");
+    // Measured: 17,468 of 17,486 (0.9990).
+    assert!(mapped as f64 >= 0.998 * n as f64, "mapped {mapped} of {n}");
 }
 
 #[test]
@@ -82,8 +85,10 @@ fn variable_length_old_chemistry_reads() {
         shared("ecoli-1k/reads_2.fq.gz"),
     );
     let (_dir, bam) = align(&shared("ecoli-1k/ref.fa"), &[&r1, &r2], "ecoli.bam");
-    let (n, _, _) = flag_counts(&bam);
+    let (n, mapped, _) = flag_counts(&bam);
     assert_eq!(n, 2 * 2054);
+    // Measured: every read maps to its 1 kb of E. coli.
+    assert!(mapped as f64 >= 0.999 * n as f64, "mapped {mapped} of {n}");
 }
 
 #[test]
