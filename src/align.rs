@@ -1,19 +1,19 @@
 //! Short-read alignment, batch at a time: seed, chain, extend (through `Backend::extend`),
 //! rescue mates, pair, score MAPQ and finish records.
 
-pub mod alignment;
-pub mod chain;
-pub mod extend;
-pub mod insert;
-pub mod mapq;
-pub mod options;
-pub mod pair;
-pub mod record;
-pub mod seed;
+pub(crate) mod alignment;
+pub(crate) mod chain;
+pub(crate) mod extend;
+pub(crate) mod insert;
+pub(crate) mod mapq;
+pub(crate) mod options;
+pub(crate) mod pair;
+pub(crate) mod record;
+pub(crate) mod seed;
 
 use rayon::prelude::*;
 
-pub use options::AlignOpts;
+pub(crate) use options::AlignOpts;
 
 use crate::backend::{Backend, ExtendBatch};
 use crate::core::Result;
@@ -31,7 +31,7 @@ use record::{DupEnds, Finisher, Placed};
 use seed::{Hit, SeedScratch};
 
 /// The aligner: an index, a backend and options.
-pub struct Aligner<'a> {
+pub(crate) struct Aligner<'a> {
     pub index: &'a Index,
     pub contigs: Vec<ContigInfo>,
     pub backend: &'a dyn Backend,
@@ -39,7 +39,7 @@ pub struct Aligner<'a> {
 }
 
 /// Records of one batch, in fragment order, with what duplicate marking needs.
-pub struct BatchOutput {
+pub(crate) struct BatchOutput {
     pub records: Vec<Vec<SamRecord>>,
     pub dups: Vec<DupEnds>,
 }
@@ -53,7 +53,7 @@ struct Prep {
 }
 
 impl<'a> Aligner<'a> {
-    pub fn new(index: &'a Index, backend: &'a dyn Backend, opts: AlignOpts) -> Self {
+    pub(crate) fn new(index: &'a Index, backend: &'a dyn Backend, opts: AlignOpts) -> Self {
         Aligner {
             index,
             contigs: index.contigs(),
@@ -67,7 +67,7 @@ impl<'a> Aligner<'a> {
     }
 
     /// The reads of a batch in order: first mate, then second, fragment after fragment.
-    pub fn reads_of(frags: &[Fragment]) -> Vec<&Read> {
+    pub(crate) fn reads_of(frags: &[Fragment]) -> Vec<&Read> {
         frags
             .iter()
             .flat_map(|f| std::iter::once(&f.r1).chain(f.r2.as_ref()))
@@ -75,7 +75,7 @@ impl<'a> Aligner<'a> {
     }
 
     /// Aligns every read on its own (no pairing): candidate alignments, best first.
-    pub fn map_reads(&self, reads: &[&Read]) -> Result<Vec<ReadHits>> {
+    pub(crate) fn map_reads(&self, reads: &[&Read]) -> Result<Vec<ReadHits>> {
         let preps: Vec<Prep> = reads
             .par_iter()
             .with_min_len(16)
@@ -148,7 +148,7 @@ impl<'a> Aligner<'a> {
     }
 
     /// Insert sizes of pairs whose mates both map uniquely, facing each other on one contig.
-    pub fn insert_sizes(&self, frags: &[Fragment], hits: &[ReadHits]) -> Vec<i64> {
+    pub(crate) fn insert_sizes(&self, frags: &[Fragment], hits: &[ReadHits]) -> Vec<i64> {
         let mut sizes = Vec::new();
         let mut at = 0;
         for f in frags {
@@ -172,7 +172,7 @@ impl<'a> Aligner<'a> {
     }
 
     /// Rescues mates, pairs, and finishes the records of a batch.
-    pub fn finish_batch(
+    pub(crate) fn finish_batch(
         &self,
         frags: &[Fragment],
         mut hits: Vec<ReadHits>,

@@ -2,8 +2,8 @@
 //! now and a CUDA one to come (see `../shared/design.md`, "Backends").
 
 pub mod cpu;
-pub mod extend;
-pub mod pair_hmm;
+pub(crate) mod extend;
+pub(crate) mod pair_hmm;
 
 pub use extend::{ExtendBatch, ExtendJob, ExtendResult, ExtendResults, Scoring};
 pub use pair_hmm::{GapModel, PairHmmBatch, PairHmmJob, PairHmmResults};

@@ -2,7 +2,7 @@
 //! Kernels run on deterministic batches shaped like real work (`workload`); stages run the whole
 //! path (simulate, index, align, call) on a simulated genome in a temporary folder.
 
-pub mod kernels;
+pub(crate) mod kernels;
 pub mod workload;
 
 use std::path::Path;
@@ -17,7 +17,7 @@ use crate::sim::SimOpts;
 
 /// How much work to time.
 #[derive(Debug, Clone)]
-pub struct BenchOpts {
+pub(crate) struct BenchOpts {
     pub extend_jobs: usize,
     /// Active regions, haplotypes per region, reads per region, haplotype length.
     pub pair_hmm: (usize, usize, usize, usize),
@@ -29,7 +29,7 @@ pub struct BenchOpts {
 
 impl BenchOpts {
     /// The standard run: a few seconds a kernel, a 1 Mb genome at 30x.
-    pub fn standard() -> Self {
+    pub(crate) fn standard() -> Self {
         BenchOpts {
             extend_jobs: 20_000,
             pair_hmm: (40, 4, 60, 300),
@@ -40,7 +40,7 @@ impl BenchOpts {
     }
 
     /// A run of a second or two, for tests and smoke checks.
-    pub fn quick() -> Self {
+    pub(crate) fn quick() -> Self {
         BenchOpts {
             extend_jobs: 2_000,
             pair_hmm: (4, 4, 20, 300),
@@ -53,7 +53,7 @@ impl BenchOpts {
 
 /// One stage of the end-to-end run.
 #[derive(Debug, Clone)]
-pub struct StageFigure {
+pub(crate) struct StageFigure {
     pub stage: &'static str,
     pub seconds: f64,
     /// What the rate counts ("reads", "Mb").
@@ -63,7 +63,7 @@ pub struct StageFigure {
 
 /// Everything one `zenome bench` measured.
 #[derive(Debug, Clone)]
-pub struct BenchReport {
+pub(crate) struct BenchReport {
     pub device: String,
     pub threads: usize,
     pub kernels: Vec<KernelFigure>,
@@ -71,7 +71,7 @@ pub struct BenchReport {
 }
 
 /// Times the kernels on `backend` (and on the CPU oracle, for scale), then the stages.
-pub fn run(
+pub(crate) fn run(
     backend: &dyn Backend,
     o: &BenchOpts,
     threads: usize,
@@ -138,7 +138,7 @@ pub fn run(
 
 impl BenchReport {
     /// The figures as two aligned text tables.
-    pub fn table(&self) -> String {
+    pub(crate) fn table(&self) -> String {
         let mut s = format!(
             "zenome bench on {} ({} threads)\n\n",
             self.device, self.threads
@@ -168,7 +168,7 @@ impl BenchReport {
     }
 
     /// The figures as one JSON object.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let kernels: Vec<String> = self
             .kernels
             .iter()
@@ -199,7 +199,7 @@ impl BenchReport {
         )
     }
 
-    pub fn write_json(&self, path: &Path) -> Result<()> {
+    pub(crate) fn write_json(&self, path: &Path) -> Result<()> {
         std::fs::write(path, self.to_json()).map_err(|e| Error::io(path, e))
     }
 }

@@ -2,16 +2,16 @@
 //! de Bruijn assembly of candidate haplotypes, read-haplotype likelihoods by pair-HMM (through
 //! `Backend::pair_hmm`), diploid genotyping, VCF and gVCF records (see `docs/calling.md`).
 
-pub mod active;
-pub mod assembly;
-pub mod candidates;
-pub mod events;
-pub mod genotype;
-pub mod gvcf;
-pub mod options;
-pub mod reads;
-pub mod region;
-pub mod strand;
-pub mod vcf_out;
+pub(crate) mod active;
+pub(crate) mod assembly;
+pub(crate) mod candidates;
+pub(crate) mod events;
+pub(crate) mod genotype;
+pub(crate) mod gvcf;
+pub(crate) mod options;
+pub(crate) mod reads;
+pub(crate) mod region;
+pub(crate) mod strand;
+pub(crate) mod vcf_out;
 
-pub use options::CallOpts;
+pub(crate) use options::CallOpts;

@@ -1,16 +1,16 @@
 //! The command line: one file per subcommand, each translating flags into the library's
 //! options and calling it. Nothing here computes.
 
-pub mod align;
-pub mod bench;
-pub mod call;
-pub mod demo;
-pub mod eval;
-pub mod index;
-pub mod placement;
-pub mod run;
-pub mod run_flags;
-pub mod simulate;
+pub(crate) mod align;
+pub(crate) mod bench;
+pub(crate) mod call;
+pub(crate) mod demo;
+pub(crate) mod eval;
+pub(crate) mod index;
+pub(crate) mod placement;
+pub(crate) mod run;
+pub(crate) mod run_flags;
+pub(crate) mod simulate;
 
 use clap::{Parser, Subcommand};
 
@@ -18,18 +18,18 @@ use crate::core::{Error, Result};
 
 /// The most worker threads `-t` takes: beyond this a machine spends its time switching threads,
 /// and the operating system may refuse to start them.
-pub const MAX_THREADS: usize = 1024;
+pub(crate) const MAX_THREADS: usize = 1024;
 
 /// zenome: short-read alignment and germline variant calling.
 #[derive(Debug, Parser)]
 #[command(name = "zenome", version, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the reference index (REF.zmi beside the reference).
     Index(index::Args),
     /// Align reads: FASTQ in, coordinate-sorted BAM (or SAM) out.
@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// Sets the size of the worker pool (0: all cores); refuses absurd counts at once.
-pub fn set_threads(threads: usize) -> Result<()> {
+pub(crate) fn set_threads(threads: usize) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads > MAX_THREADS {
         return Err(Error::Usage(format!(
@@ -86,6 +86,6 @@ pub fn set_threads(threads: usize) -> Result<()> {
 }
 
 /// The whole command line, for @PG CL and VCF headers.
-pub fn command_line() -> String {
+pub(crate) fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }

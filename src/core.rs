@@ -2,11 +2,11 @@
 //! operations, genomic intervals and regions, allele trimming and normalisation, the
 //! deterministic random generator, and the library's error type.
 
-pub mod allele;
-pub mod base;
+pub(crate) mod allele;
+pub(crate) mod base;
 pub mod cigar;
 pub mod error;
-pub mod interval;
+pub(crate) mod interval;
 pub mod rng;
 
 pub use error::{Error, Result};

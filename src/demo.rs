@@ -2,7 +2,7 @@
 //! wants to see (placement accuracy of the reads, precision and recall of the calls).
 //! [`end_to_end`] is also what `zenome bench` times as stage throughput.
 
-pub mod end_to_end;
+pub(crate) mod end_to_end;
 
 use std::path::Path;
 
@@ -12,7 +12,7 @@ use crate::eval::{self, EvalOpts};
 use crate::sim::{SimOpts, placement};
 
 /// Runs the demo in `dir` (created if missing).
-pub fn run(dir: &Path, command_line: &str) -> Result<()> {
+pub(crate) fn run(dir: &Path, command_line: &str) -> Result<()> {
     let o = SimOpts {
         genome_size: 1_000_000,
         depth: 30.0,

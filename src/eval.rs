@@ -4,15 +4,15 @@
 //! caller beyond `core`'s allele normalisation, which its own tests check against a brute-force
 //! search.
 
-pub mod matching;
-pub mod options;
-pub mod records;
-pub mod report;
+pub(crate) mod matching;
+pub(crate) mod options;
+pub(crate) mod records;
+pub(crate) mod report;
 
 use std::collections::{BTreeSet, HashMap};
 
-pub use options::EvalOpts;
-pub use report::{Counts, Report};
+pub(crate) use options::EvalOpts;
+pub(crate) use report::Report;
 
 use crate::core::{Error, Result};
 use crate::index::reference;
@@ -20,7 +20,7 @@ use records::{Filter, Variant};
 
 /// What a comparison found: the counts, and the variants each side has alone.
 #[derive(Debug, Clone)]
-pub struct Evaluation {
+pub(crate) struct Evaluation {
     pub report: Report,
     /// Truth variants the query misses (false negatives), in order.
     pub missed: Vec<Variant>,
@@ -29,7 +29,7 @@ pub struct Evaluation {
 }
 
 /// Compares the query with the truth as `o` says.
-pub fn evaluate(o: &EvalOpts) -> Result<Evaluation> {
+pub(crate) fn evaluate(o: &EvalOpts) -> Result<Evaluation> {
     o.validate()?;
     let contigs: Option<HashMap<String, Vec<u8>>> = if o.reference_is_fai() {
         None

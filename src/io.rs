@@ -8,7 +8,7 @@
 //! - Variants: [`vcf_record`], [`vcf_header`], [`vcf_writer`], [`vcf_reader`]; regions: [`bed`].
 //! - Files: [`input`] (decompression), [`output`] (temporary names, checks), [`cleanup`].
 
-pub mod bam_decode;
+pub(crate) mod bam_decode;
 pub mod bam_reader;
 pub mod bam_writer;
 pub mod bed;
@@ -16,16 +16,16 @@ pub mod cleanup;
 pub mod dict;
 pub mod fasta;
 pub mod fastq;
-pub mod fragments;
-pub mod gz;
-pub mod input;
-pub mod output;
-pub mod sam_header;
+pub(crate) mod fragments;
+pub(crate) mod gz;
+pub(crate) mod input;
+pub(crate) mod output;
+pub(crate) mod sam_header;
 pub mod sam_record;
-pub mod sam_writer;
-pub mod shared_bai;
-pub mod sort;
-pub mod vcf_header;
+pub(crate) mod sam_writer;
+pub(crate) mod shared_bai;
+pub(crate) mod sort;
+pub(crate) mod vcf_header;
 pub mod vcf_reader;
 pub mod vcf_record;
-pub mod vcf_writer;
+pub(crate) mod vcf_writer;

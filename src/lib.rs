@@ -8,17 +8,19 @@
 //! - [`pipeline`]: the scheduler that streams read batches through the stages in order.
 //! - [`sim`]: the genome, variant and read simulator behind `simulate` and `demo`.
 
-pub mod align;
+#![warn(unreachable_pub)]
+
+pub(crate) mod align;
 pub mod backend;
 pub mod bench;
-pub mod call;
+pub(crate) mod call;
 pub mod cli;
 pub mod core;
-pub mod demo;
-pub mod eval;
+pub(crate) mod demo;
+pub(crate) mod eval;
 pub mod index;
 pub mod io;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub mod sim;
 
 pub use crate::core::{Error, Result};

@@ -2,24 +2,24 @@
 //! slice of a real one), a diploid truth set, and paired reads with quality-aware errors whose
 //! names carry their true origin.
 
-pub mod genome;
-pub mod options;
-pub mod origin;
+pub(crate) mod genome;
+pub(crate) mod options;
+pub(crate) mod origin;
 pub mod placement;
-pub mod reads;
-pub mod variants;
-pub mod write;
+pub(crate) mod reads;
+pub(crate) mod variants;
+pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
 
 use crate::core::interval::Region;
 use crate::core::{Error, Result};
 use crate::io::fasta::{self, Contig};
-pub use options::SimOpts;
+pub(crate) use options::SimOpts;
 
 /// What a simulation wrote.
 #[derive(Debug, Clone)]
-pub struct SimOutput {
+pub(crate) struct SimOutput {
     pub reference: PathBuf,
     pub reads: [PathBuf; 2],
     pub truth: PathBuf,
@@ -36,7 +36,7 @@ struct Source {
 }
 
 /// Runs a simulation into `dir`.
-pub fn simulate(dir: &Path, o: &SimOpts) -> Result<SimOutput> {
+pub(crate) fn simulate(dir: &Path, o: &SimOpts) -> Result<SimOutput> {
     o.validate()?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut rng = crate::core::rng::Rng::new(o.seed);

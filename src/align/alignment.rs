@@ -5,7 +5,7 @@ use crate::core::cigar::CigarOp;
 /// A local alignment of a read, on the strand given by `rev` (for `rev`, query coordinates are
 /// on the reverse complement). `cigar` holds M/I/D only; clips follow from `qstart`/`qend`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alignment {
+pub(crate) struct Alignment {
     pub contig: u32,
     /// 0-based start on the contig.
     pub pos: i64,
@@ -20,14 +20,14 @@ pub struct Alignment {
 
 impl Alignment {
     /// Number of query bases this alignment shares with `other`'s query range.
-    pub fn query_overlap(&self, other: &Alignment, len: u32) -> u32 {
+    pub(crate) fn query_overlap(&self, other: &Alignment, len: u32) -> u32 {
         let (a0, a1) = self.forward_query_range(len);
         let (b0, b1) = other.forward_query_range(len);
         a1.min(b1).saturating_sub(a0.max(b0))
     }
 
     /// The aligned query range in the read's own (sequencing) orientation.
-    pub fn forward_query_range(&self, len: u32) -> (u32, u32) {
+    pub(crate) fn forward_query_range(&self, len: u32) -> (u32, u32) {
         if self.rev {
             (len - self.qend, len - self.qstart)
         } else {
@@ -36,7 +36,7 @@ impl Alignment {
     }
 
     /// True when both cover the same reference bases on the same strand (the same placement).
-    pub fn same_place(&self, other: &Alignment) -> bool {
+    pub(crate) fn same_place(&self, other: &Alignment) -> bool {
         self.contig == other.contig
             && self.rev == other.rev
             && self.pos < other.end
@@ -45,7 +45,7 @@ impl Alignment {
     }
 
     /// The 5' end of the read on the reference, ignoring clips (as duplicate marking uses it).
-    pub fn unclipped_five_prime(&self, len: u32) -> i64 {
+    pub(crate) fn unclipped_five_prime(&self, len: u32) -> i64 {
         if self.rev {
             self.end + i64::from(len - self.qend) - 1
         } else {

@@ -4,7 +4,7 @@ use super::seed::Hit;
 
 /// A candidate placement of a read: seeds on diagonals `diag_lo..=diag_hi` of one strand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub rev: bool,
     pub diag_lo: i64,
     pub diag_hi: i64,
@@ -21,7 +21,7 @@ const MAX_DIAG_STEP: i64 = 24;
 const MAX_DIAG_SPAN: i64 = 64;
 
 /// Groups `hits` (sorted in place) into candidates, best cover first.
-pub fn chain(hits: &mut [Hit], k: u32) -> Vec<Candidate> {
+pub(crate) fn chain(hits: &mut [Hit], k: u32) -> Vec<Candidate> {
     hits.sort_unstable();
     let mut out = Vec::new();
     let mut start = 0;

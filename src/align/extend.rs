@@ -9,11 +9,11 @@ use crate::core::{Error, Result};
 use crate::index::file::ContigInfo;
 
 /// Diagonals added on each side of the seeds' range: the largest indel found past the last seed.
-pub const BAND_PAD: i64 = 16;
+pub(crate) const BAND_PAD: i64 = 16;
 
 /// Where a DP job's target window lies, to turn its result back into an alignment.
 #[derive(Debug, Clone, Copy)]
-pub struct Window {
+pub(crate) struct Window {
     pub contig: u32,
     /// Window start on the contig.
     pub start: i64,
@@ -21,7 +21,7 @@ pub struct Window {
 }
 
 /// The contig holding global position `pos` (contigs sorted by offset).
-pub fn contig_at(contigs: &[ContigInfo], pos: i64) -> usize {
+pub(crate) fn contig_at(contigs: &[ContigInfo], pos: i64) -> usize {
     contigs
         .partition_point(|c| c.offset as i64 <= pos)
         .saturating_sub(1)
@@ -29,7 +29,7 @@ pub fn contig_at(contigs: &[ContigInfo], pos: i64) -> usize {
 
 /// Tries the seeds' single diagonal without gaps. Accepts when the mismatches are few and
 /// scattered (no two within 8 bases), where no gapped or clipped alignment can score higher.
-pub fn ungapped(
+pub(crate) fn ungapped(
     s: &Scoring,
     q: &[u8],
     reference: &[u8],
@@ -72,7 +72,7 @@ pub fn ungapped(
 
 /// Adds the DP job for candidate `c` of query `q` to `batch`; returns its window, or None when
 /// the candidate falls outside every contig.
-pub fn push_job(
+pub(crate) fn push_job(
     batch: &mut ExtendBatch,
     q: &[u8],
     reference: &[u8],
@@ -100,7 +100,7 @@ pub fn push_job(
 }
 
 /// Adds a job that searches a whole window (mate rescue): every diagonal is allowed.
-pub fn push_window_job(
+pub(crate) fn push_window_job(
     batch: &mut ExtendBatch,
     q: &[u8],
     reference: &[u8],
@@ -122,7 +122,7 @@ pub fn push_window_job(
 
 /// The alignment a DP result describes, if it has one; an error when the backend wrote an
 /// operation other than M, I or D.
-pub fn from_result(
+pub(crate) fn from_result(
     w: &Window,
     r: &ExtendResult,
     results: &ExtendResults,

@@ -4,11 +4,11 @@
 use super::alignment::Alignment;
 
 /// Number of leading pairs the estimate is taken from.
-pub const ESTIMATE_PAIRS: usize = 20_000;
+pub(crate) const ESTIMATE_PAIRS: usize = 20_000;
 
 /// Insert sizes of forward-reverse pairs: mean, standard deviation and the proper range.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InsertStats {
+pub(crate) struct InsertStats {
     pub mean: f64,
     pub sd: f64,
     pub lo: i64,
@@ -17,7 +17,7 @@ pub struct InsertStats {
 
 impl InsertStats {
     /// Used when too few pairs map uniquely to estimate: a wide window around typical libraries.
-    pub fn fallback() -> Self {
+    pub(crate) fn fallback() -> Self {
         InsertStats {
             mean: 400.0,
             sd: 150.0,
@@ -27,7 +27,7 @@ impl InsertStats {
     }
 
     /// Estimates from observed insert sizes (unique, forward-reverse, same contig).
-    pub fn estimate(mut sizes: Vec<i64>) -> Self {
+    pub(crate) fn estimate(mut sizes: Vec<i64>) -> Self {
         if sizes.len() < 25 {
             return Self::fallback();
         }
@@ -55,7 +55,7 @@ impl InsertStats {
     }
 
     /// Log-likelihood penalty (score units, <= 0) of an insert size, as erfc of its z-score.
-    pub fn penalty(&self, insert: i64) -> i32 {
+    pub(crate) fn penalty(&self, insert: i64) -> i32 {
         let z = ((insert as f64 - self.mean) / self.sd).abs();
         let p = erfc(z / std::f64::consts::SQRT_2).max(1e-300);
         (0.721 * (2.0 * p).min(1.0).ln()).round() as i32
@@ -64,7 +64,7 @@ impl InsertStats {
 
 /// The insert size of a forward-reverse pair on one contig, or None when the two do not face
 /// each other.
-pub fn fr_insert(a: &Alignment, b: &Alignment) -> Option<i64> {
+pub(crate) fn fr_insert(a: &Alignment, b: &Alignment) -> Option<i64> {
     if a.contig != b.contig || a.rev == b.rev {
         return None;
     }

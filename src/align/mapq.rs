@@ -4,7 +4,7 @@
 /// Single-end MAPQ of an alignment scoring `best`, when the best competing placement scores
 /// `sub` (0 for none), `n_sub` other placements score nearly as well, and `seed_floor` is the
 /// score a chance seed alone would reach.
-pub fn single_end(best: i32, sub: i32, n_sub: u32, aligned_len: u32, seed_floor: i32) -> u8 {
+pub(crate) fn single_end(best: i32, sub: i32, n_sub: u32, aligned_len: u32, seed_floor: i32) -> u8 {
     let sub = sub.max(seed_floor);
     if best <= 0 || sub >= best {
         return 0;
@@ -21,14 +21,14 @@ pub fn single_end(best: i32, sub: i32, n_sub: u32, aligned_len: u32, seed_floor:
 
 /// Pair MAPQ from the best pair score and the runner-up (another pair or the best unpaired
 /// combination), as 6.02 per score unit, less the count of near-tied pairs.
-pub fn pair(best: i32, second: i32, n_sub: u32) -> u8 {
+pub(crate) fn pair(best: i32, second: i32, n_sub: u32) -> u8 {
     let q = 6.02 * f64::from(best - second) - 4.343 * f64::from(n_sub + 1).ln();
     q.round().clamp(0.0, 60.0) as u8
 }
 
 /// A read's final MAPQ inside a pair: the pair lends confidence, bounded by 40 above what the
 /// read earns alone (nothing alone when the pair moved it off its own best placement).
-pub fn in_pair(single: u8, pair_q: u8, chosen_is_own_best: bool) -> u8 {
+pub(crate) fn in_pair(single: u8, pair_q: u8, chosen_is_own_best: bool) -> u8 {
     let base = if chosen_is_own_best { single } else { 0 };
     base.max(pair_q.min(base.saturating_add(40))).min(60)
 }

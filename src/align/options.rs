@@ -5,7 +5,7 @@ use crate::core::{Error, Result};
 
 /// Alignment options.
 #[derive(Debug, Clone)]
-pub struct AlignOpts {
+pub(crate) struct AlignOpts {
     /// Match score and penalties (bwa's -A, -B, -O, -E, -L): 1, 4, 6, 1, 5.
     pub scoring: Scoring,
     /// Minimizers with more reference occurrences are skipped (like bwa's -c).
@@ -35,7 +35,7 @@ impl Default for AlignOpts {
 
 impl AlignOpts {
     /// Refuses values the aligner cannot work with, naming the flag.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if !(0..=10_000).contains(&self.min_score) {
             return Err(Error::Usage(format!(
                 "-T {}: the minimum score must be 0 to 10000",

@@ -10,14 +10,14 @@ const PAIR_TOP: usize = 8;
 
 /// A read's alignments (best first) and the count of near-tied placements left unextended.
 #[derive(Debug, Clone, Default)]
-pub struct ReadHits {
+pub(crate) struct ReadHits {
     pub alns: Vec<Alignment>,
     pub extra_ties: u32,
 }
 
 impl ReadHits {
     /// Sorts best first (ties by place, for determinism) and drops duplicate placements.
-    pub fn normalise(&mut self, min_score: i32) {
+    pub(crate) fn normalise(&mut self, min_score: i32) {
         self.alns.retain(|a| a.score >= min_score);
         self.alns.sort_by(|a, b| {
             b.score
@@ -34,7 +34,7 @@ impl ReadHits {
     }
 
     /// Single-end MAPQ of alignment `i`: against alignments covering mostly the same query bases.
-    pub fn mapq_se(&self, i: usize, len: u32, seed_floor: i32) -> (u8, i32) {
+    pub(crate) fn mapq_se(&self, i: usize, len: u32, seed_floor: i32) -> (u8, i32) {
         let a = &self.alns[i];
         let (mut sub, mut n_sub) = (0, self.extra_ties);
         for (j, b) in self.alns.iter().enumerate() {
@@ -62,7 +62,7 @@ impl ReadHits {
 
 /// The outcome of pairing: which alignment of each mate is primary, MAPQs, proper or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PairChoice {
+pub(crate) struct PairChoice {
     pub first: Option<usize>,
     pub second: Option<usize>,
     pub mapq: [u8; 2],
@@ -71,7 +71,7 @@ pub struct PairChoice {
 
 /// Pairing parameters.
 #[derive(Debug, Clone, Copy)]
-pub struct PairParams<'a> {
+pub(crate) struct PairParams<'a> {
     pub stats: &'a InsertStats,
     pub unpaired_penalty: i32,
     pub seed_floor: i32,
@@ -79,7 +79,7 @@ pub struct PairParams<'a> {
 }
 
 /// Chooses the placements of two mates.
-pub fn choose(a: &ReadHits, b: &ReadHits, p: &PairParams) -> PairChoice {
+pub(crate) fn choose(a: &ReadHits, b: &ReadHits, p: &PairParams) -> PairChoice {
     let se = |h: &ReadHits, i: usize, m: usize| h.mapq_se(i, p.lens[m], p.seed_floor).0;
     if a.alns.is_empty() || b.alns.is_empty() {
         let first = (!a.alns.is_empty()).then_some(0);
@@ -139,7 +139,7 @@ pub fn choose(a: &ReadHits, b: &ReadHits, p: &PairParams) -> PairChoice {
 
 /// The reference range where the mate of `anchor` should lie for a proper pair, and the strand
 /// it should align on.
-pub fn rescue_window(anchor: &Alignment, stats: &InsertStats) -> (i64, i64, bool) {
+pub(crate) fn rescue_window(anchor: &Alignment, stats: &InsertStats) -> (i64, i64, bool) {
     if anchor.rev {
         (anchor.end - stats.hi, anchor.end, false)
     } else {
@@ -148,7 +148,7 @@ pub fn rescue_window(anchor: &Alignment, stats: &InsertStats) -> (i64, i64, bool
 }
 
 /// True when `hits` already holds a placement that pairs properly with `anchor`.
-pub fn has_proper_mate(anchor: &Alignment, hits: &ReadHits, stats: &InsertStats) -> bool {
+pub(crate) fn has_proper_mate(anchor: &Alignment, hits: &ReadHits, stats: &InsertStats) -> bool {
     hits.alns
         .iter()
         .take(PAIR_TOP)

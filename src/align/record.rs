@@ -12,7 +12,7 @@ use crate::io::sam_record::{SamRecord, flag};
 
 /// What duplicate marking needs of a fragment: its mapped 5' ends and a quality score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DupEnds {
+pub(crate) struct DupEnds {
     /// (contig, unclipped 5' position, reverse) of each mapped primary read.
     pub ends: [Option<(u32, i64, bool)>; 2],
     /// Sum of base qualities of at least 15, over both reads (Picard's choice of the best copy).
@@ -20,7 +20,7 @@ pub struct DupEnds {
 }
 
 /// One read's chosen placement for output.
-pub struct Placed<'a> {
+pub(crate) struct Placed<'a> {
     pub read: &'a Read,
     pub aln: Option<&'a Alignment>,
     pub mapq: u8,
@@ -30,7 +30,7 @@ pub struct Placed<'a> {
 }
 
 /// Shared context for finishing records.
-pub struct Finisher<'a> {
+pub(crate) struct Finisher<'a> {
     pub contigs: &'a [ContigInfo],
     pub reference: &'a [u8],
     pub read_group: Option<&'a [u8]>,
@@ -38,7 +38,12 @@ pub struct Finisher<'a> {
 
 impl Finisher<'_> {
     /// Records for a fragment of one or two reads (`mates[1]` absent for single-end).
-    pub fn records(&self, mates: [Option<&Placed>; 2], proper: bool, out: &mut Vec<SamRecord>) {
+    pub(crate) fn records(
+        &self,
+        mates: [Option<&Placed>; 2],
+        proper: bool,
+        out: &mut Vec<SamRecord>,
+    ) {
         let paired = mates[1].is_some();
         for m in 0..2 {
             let Some(me) = mates[m] else { continue };
@@ -196,7 +201,7 @@ fn add_sa(rec: &mut SamRecord, f: &Finisher, other: Option<&Alignment>, mapq: u8
 }
 
 /// Sequence and qualities on the aligned strand.
-pub fn oriented(read: &Read, rev: bool) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn oriented(read: &Read, rev: bool) -> (Vec<u8>, Vec<u8>) {
     if rev {
         (
             revcomp(&read.seq),
@@ -208,7 +213,7 @@ pub fn oriented(read: &Read, rev: bool) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// The alignment's CIGAR with soft clips for the unaligned query ends.
-pub fn full_cigar(a: &Alignment, len: u32) -> Vec<CigarOp> {
+pub(crate) fn full_cigar(a: &Alignment, len: u32) -> Vec<CigarOp> {
     let mut c = Vec::with_capacity(a.cigar.len() + 2);
     if a.qstart > 0 {
         c.push(CigarOp::new(Kind::SoftClip, a.qstart));
@@ -233,7 +238,7 @@ fn template_length(pos: i64, end: i64, mate_pos: i64, mate_end: i64) -> i64 {
 
 /// NM (edit distance) and MD (mismatching reference bases) of an aligned query (M/I/D CIGAR)
 /// against the reference starting at `t[0]`.
-pub fn nm_md(q: &[u8], t: &[u8], cigar: &[CigarOp]) -> (u32, Vec<u8>) {
+pub(crate) fn nm_md(q: &[u8], t: &[u8], cigar: &[CigarOp]) -> (u32, Vec<u8>) {
     let (mut nm, mut md, mut run) = (0u32, Vec::new(), 0u32);
     let (mut qi, mut ti) = (0usize, 0usize);
     for op in cigar {
@@ -273,7 +278,7 @@ pub fn nm_md(q: &[u8], t: &[u8], cigar: &[CigarOp]) -> (u32, Vec<u8>) {
 }
 
 /// Duplicate-marking ends of a fragment from its chosen placements.
-pub fn dup_ends(mates: [Option<&Placed>; 2]) -> DupEnds {
+pub(crate) fn dup_ends(mates: [Option<&Placed>; 2]) -> DupEnds {
     let mut ends = [None, None];
     let mut score = 0u32;
     for (m, p) in mates.iter().enumerate() {

@@ -6,7 +6,7 @@ use crate::index::minimizer::{Minimizer, minimizers};
 /// A seed hit. `diag` is the global reference position minus the query position, both on the
 /// strand the read aligns to (`rev`: the read's reverse complement aligns forward).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Hit {
+pub(crate) struct Hit {
     pub rev: bool,
     pub diag: i64,
     pub qpos: u32,
@@ -14,14 +14,14 @@ pub struct Hit {
 
 /// Reusable buffers for seeding one read after another.
 #[derive(Default)]
-pub struct SeedScratch {
+pub(crate) struct SeedScratch {
     mins: Vec<Minimizer>,
 }
 
 /// Collects the hits of `seq`, skipping minimizers with more than `max_occ` occurrences; when
 /// every minimizer is that repetitive, the rarest one is used so that the read still gets a
 /// (low-MAPQ) placement.
-pub fn collect_hits(
+pub(crate) fn collect_hits(
     index: &Index,
     seq: &[u8],
     max_occ: usize,

@@ -1,11 +1,11 @@
 //! The CPU backend: a plain full-matrix oracle and a fast banded version of each kernel,
 //! which must agree exactly; the fast one runs jobs in parallel on the rayon pool.
 
-pub mod banded;
-pub mod cell;
-pub mod oracle;
-pub mod pair_hmm;
-pub mod pair_hmm_lanes;
+pub(crate) mod banded;
+pub(crate) mod cell;
+pub(crate) mod oracle;
+pub(crate) mod pair_hmm;
+pub(crate) mod pair_hmm_lanes;
 
 use rayon::prelude::*;
 

@@ -9,7 +9,7 @@ use crate::core::Result;
 
 /// One kernel on one backend.
 #[derive(Debug, Clone)]
-pub struct KernelFigure {
+pub(crate) struct KernelFigure {
     pub kernel: &'static str,
     pub backend: String,
     pub jobs: u64,
@@ -55,7 +55,11 @@ fn figure(
 }
 
 /// Banded extension: cells are query length times band width.
-pub fn extend(backend: &dyn Backend, b: &ExtendBatch, min_seconds: f64) -> Result<KernelFigure> {
+pub(crate) fn extend(
+    backend: &dyn Backend,
+    b: &ExtendBatch,
+    min_seconds: f64,
+) -> Result<KernelFigure> {
     let cells: u64 = b
         .jobs
         .iter()
@@ -80,7 +84,11 @@ pub fn extend(backend: &dyn Backend, b: &ExtendBatch, min_seconds: f64) -> Resul
 
 /// Pair-HMM: cells are read length times haplotype length. Parity is the largest log10
 /// difference from the double-precision oracle (the float path agrees to rounding, not bits).
-pub fn pair_hmm(backend: &dyn Backend, b: &PairHmmBatch, min_seconds: f64) -> Result<KernelFigure> {
+pub(crate) fn pair_hmm(
+    backend: &dyn Backend,
+    b: &PairHmmBatch,
+    min_seconds: f64,
+) -> Result<KernelFigure> {
     let cells: u64 = b
         .jobs
         .iter()

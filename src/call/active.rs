@@ -13,7 +13,7 @@ struct Tracks {
 }
 
 /// Windows `[start, end)` (0-based, contig coordinates) within `[lo, hi)` worth assembling.
-pub fn windows(
+pub(crate) fn windows(
     reads: &[AlnRead],
     reference: &[u8],
     lo: i64,

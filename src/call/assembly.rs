@@ -10,7 +10,7 @@ type Kmer = u128;
 
 /// Candidate haplotypes of `reference` (the window's reference bases, first in the result)
 /// from `reads` (bases, qualities), at most `max_haps` of them.
-pub fn haplotypes(
+pub(crate) fn haplotypes(
     reference: &[u8],
     reads: &[(Vec<u8>, Vec<u8>)],
     max_haps: usize,

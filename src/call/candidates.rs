@@ -10,7 +10,7 @@ use crate::core::allele::{Event, normalise};
 use crate::core::cigar::Kind;
 
 /// Events inside `[start, end)` supported by enough reads, most supported first.
-pub fn from_reads(
+pub(crate) fn from_reads(
     reads: &[AlnRead],
     contig: &[u8],
     start: i64,

@@ -8,7 +8,7 @@ use crate::core::cigar::{CigarOp, Kind};
 use crate::core::{Error, Result};
 
 /// The events of `hap` against the window `contig[start .. start + window_len]`.
-pub fn of_haplotype(
+pub(crate) fn of_haplotype(
     hap: &[u8],
     contig: &[u8],
     start: i64,

@@ -7,7 +7,7 @@ use crate::core::allele::{self, Event};
 
 /// A read's log10 likelihood under each haplotype, its strand and aligned span.
 #[derive(Debug, Clone)]
-pub struct ReadLik {
+pub(crate) struct ReadLik {
     pub liks: Vec<f64>,
     pub rev: bool,
     pub span: (i64, i64),
@@ -15,7 +15,7 @@ pub struct ReadLik {
 
 /// A site: REF, ALTs, and the allele each haplotype carries there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Site {
+pub(crate) struct Site {
     pub pos: i64,
     pub reference: Vec<u8>,
     pub alts: Vec<Vec<u8>>,
@@ -30,7 +30,7 @@ impl Site {
 
 /// A genotyped site.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Call {
+pub(crate) struct Call {
     pub site: Site,
     pub gt: (usize, usize),
     pub pl: Vec<u32>,
@@ -49,7 +49,7 @@ pub struct Call {
 /// The sites of a region. Events whose reference spans overlap (or touch, when one is an
 /// indel) form one site, so that two different alleles at one place can be genotyped 1/2; each
 /// haplotype's allele at a site is the sequence it spells over the site's span.
-pub fn sites(hap_events: &[Vec<Event>], contig: &[u8]) -> Vec<Site> {
+pub(crate) fn sites(hap_events: &[Vec<Event>], contig: &[u8]) -> Vec<Site> {
     let mut all: Vec<&Event> = hap_events.iter().flatten().collect();
     all.sort();
     all.dedup();
@@ -104,7 +104,7 @@ fn site_of(hap_events: &[Vec<Event>], contig: &[u8], lo: i64, hi: i64) -> Site {
 
 /// Genotypes a site; when the genotype leaves alleles unused, they are dropped, the alleles
 /// trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
-pub fn genotype(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call> {
+pub(crate) fn genotype(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call> {
     let call = genotype_all(site, reads, o)?;
     let used: Vec<usize> = (1..=site.alts.len())
         .filter(|&a| call.gt.0 == a || call.gt.1 == a)

@@ -8,7 +8,7 @@ use crate::core::interval::Interval;
 
 /// A run of reference positions `[start, end)` in one GQ band.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
+pub(crate) struct Block {
     pub start: i64,
     pub end: i64,
     pub ref_base: u8,
@@ -49,7 +49,7 @@ fn histogram(mut depths: Vec<u32>) -> Vec<(u32, u32)> {
 
 /// `a` followed by `b` as one block, when a single pass over both shards would have made one:
 /// they touch, are in one GQ band, and both kept their depths. Otherwise `None`.
-pub fn join(a: &Block, b: &Block, o: &GvcfOpts) -> Option<Block> {
+pub(crate) fn join(a: &Block, b: &Block, o: &GvcfOpts) -> Option<Block> {
     if a.end != b.start
         || band(a.gq, o) != band(b.gq, o)
         || a.depths.is_empty()
@@ -146,13 +146,13 @@ fn confidence(gl: &[f64; 3]) -> (u32, [u32; 3]) {
 }
 
 /// The GQ band of `gq`: the index of the highest lower edge it reaches.
-pub fn band(gq: u32, o: &GvcfOpts) -> usize {
+pub(crate) fn band(gq: u32, o: &GvcfOpts) -> usize {
     o.bands.iter().rposition(|&b| gq >= b).unwrap_or(0)
 }
 
 /// Blocks over `[start, end)` clipped to `regions` (one contig's), skipping `taken` ranges
 /// (variant records).
-pub fn blocks(
+pub(crate) fn blocks(
     reads: &[AlnRead],
     contig: &[u8],
     (start, end): (i64, i64),

@@ -7,14 +7,14 @@ use crate::core::{Error, Result};
 
 /// Which reads calling uses.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadFilter {
+pub(crate) struct ReadFilter {
     /// Reads under this mapping quality are not used (GATK's default is 20). `--min-mapq`.
     pub min_mapq: u8,
 }
 
 /// Where the reads disagree with the reference enough to deserve assembly.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ActiveOpts {
+pub(crate) struct ActiveOpts {
     /// Evidence at a position counts when at least this many reads show it...
     pub min_evidence: f32,
     /// ...and they are at least this fraction of the depth.
@@ -31,7 +31,7 @@ pub struct ActiveOpts {
 
 /// Local de Bruijn assembly of candidate haplotypes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AssemblyOpts {
+pub(crate) struct AssemblyOpts {
     /// Edges seen in fewer reads are dropped (unless on the reference path).
     pub min_edge_count: u32,
     /// Bases under this quality break k-mers.
@@ -46,7 +46,7 @@ pub struct AssemblyOpts {
 
 /// Candidate events read straight from the alignments (for what assembly cannot spell).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PileupOpts {
+pub(crate) struct PileupOpts {
     /// Reads that must show an indel for it to be a candidate.
     pub min_indel_reads: u32,
     /// Reads that must show a mismatching base of at least `min_snp_qual`.
@@ -58,7 +58,7 @@ pub struct PileupOpts {
 
 /// Windows, shards and haplotypes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WindowOpts {
+pub(crate) struct WindowOpts {
     /// Shard length: the fixed grid every contig is cut on. Changing it changes nothing in the
     /// output as long as it is much longer than a window; it sets the unit of parallel work.
     pub shard: i64,
@@ -83,7 +83,7 @@ pub struct WindowOpts {
 
 /// Genotypes, qualities and filters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GenotypeOpts {
+pub(crate) struct GenotypeOpts {
     /// A read's likelihoods are never more than this far (log10) below its best haplotype: one
     /// mismapped or chimeric read cannot veto a genotype (GATK's global mismapping rate, Q45).
     pub mismapping_cap: f64,
@@ -109,7 +109,7 @@ pub struct GenotypeOpts {
 
 /// Reference-confidence blocks.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GvcfOpts {
+pub(crate) struct GvcfOpts {
     /// Lower edges of the GQ bands blocks are merged by (ascending, from 0).
     pub bands: Vec<u32>,
     /// Bases under this quality are not counted.
@@ -120,7 +120,7 @@ pub struct GvcfOpts {
 
 /// The caller's options.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CallOpts {
+pub(crate) struct CallOpts {
     pub reads: ReadFilter,
     pub active: ActiveOpts,
     pub assembly: AssemblyOpts,
@@ -200,7 +200,7 @@ impl Default for CallOpts {
 
 impl CallOpts {
     /// Refuses values the caller cannot work with, naming the flag or field.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         let bad = |what: String| Err(Error::Usage(what));
         let ks = &self.assembly.ks;
         if ks.is_empty()

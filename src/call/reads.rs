@@ -11,7 +11,7 @@ use crate::io::sam_record::{SamRecord, flag};
 /// An aligned read: 0-based start, CIGAR (only `M`, `I`, `D` and `S`), base codes, qualities,
 /// strand.
 #[derive(Debug, Clone)]
-pub struct AlnRead {
+pub(crate) struct AlnRead {
     pub pos: i64,
     pub end: i64,
     pub ops: Vec<CigarOp>,
@@ -23,7 +23,7 @@ pub struct AlnRead {
 impl AlnRead {
     /// The reference span the read would cover with its soft clips aligned: reads clipped at
     /// an indel still count as spanning it.
-    pub fn unclipped_span(&self) -> (i64, i64) {
+    pub(crate) fn unclipped_span(&self) -> (i64, i64) {
         let clip = |op: Option<&CigarOp>| match op {
             Some(op) if op.kind == Kind::SoftClip => i64::from(op.len),
             _ => 0,
@@ -38,7 +38,7 @@ impl AlnRead {
     /// clipped to a window (insertions inside the window kept). Soft-clipped ends next to an
     /// aligned base in the window are kept too, as far as the window reaches: they often hold
     /// the inserted or rearranged sequence that made the aligner clip.
-    pub fn clip_to(&self, start: i64, end: i64) -> (Vec<u8>, Vec<u8>) {
+    pub(crate) fn clip_to(&self, start: i64, end: i64) -> (Vec<u8>, Vec<u8>) {
         let (mut r, mut q) = (self.pos, 0usize);
         let (mut first, mut last) = (None, None);
         let (mut first_aligned, mut last_aligned) = (None, 0usize);
@@ -76,7 +76,7 @@ impl AlnRead {
 
 /// Usable reads overlapping `[start, end)` (0-based) of contig `tid`: mapped, primary,
 /// not duplicates or QC failures, of at least the filter's mapping quality, with qualities.
-pub fn fetch(
+pub(crate) fn fetch(
     bam: &BamReader,
     tid: usize,
     start: i64,

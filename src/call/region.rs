@@ -14,7 +14,7 @@ use crate::core::interval::Interval;
 use crate::io::bam_reader::BamReader;
 
 /// What a shard needs: reads, the contig sequence, and where to call.
-pub struct Shard<'a> {
+pub(crate) struct Shard<'a> {
     pub bam: &'a BamReader,
     /// The contig's number in the BAM header (None: the BAM has no reads on it).
     pub tid: Option<usize>,
@@ -29,7 +29,7 @@ pub struct Shard<'a> {
 
 /// What a shard yields: variant calls, and gVCF blocks when asked for.
 #[derive(Debug, Default)]
-pub struct ShardCalls {
+pub(crate) struct ShardCalls {
     pub calls: Vec<Call>,
     pub blocks: Vec<Block>,
 }
@@ -51,7 +51,7 @@ struct Window {
 
 /// Calls of a shard whose position lies in `[shard.start, shard.end)` and in its regions, in
 /// position order, with the gVCF blocks between them when asked for.
-pub fn call_shard(shard: &Shard, backend: &dyn Backend, o: &CallOpts) -> Result<ShardCalls> {
+pub(crate) fn call_shard(shard: &Shard, backend: &dyn Backend, o: &CallOpts) -> Result<ShardCalls> {
     let clen = shard.contig.len() as i64;
     let margin = o.window.margin;
     let reads = match shard.tid {

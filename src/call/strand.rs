@@ -3,7 +3,7 @@
 
 /// Counts of reads supporting the reference and the alternate allele on each strand.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StrandCounts {
+pub(crate) struct StrandCounts {
     pub ref_fwd: u32,
     pub ref_rev: u32,
     pub alt_fwd: u32,
@@ -15,7 +15,7 @@ fn ln_factorial(n: u32) -> f64 {
 }
 
 /// Phred-scaled two-sided p-value of Fisher's exact test on the 2x2 table.
-pub fn fisher_strand(c: &StrandCounts) -> f64 {
+pub(crate) fn fisher_strand(c: &StrandCounts) -> f64 {
     let (a, b, cc, d) = (c.ref_fwd, c.ref_rev, c.alt_fwd, c.alt_rev);
     let (r1, r2, c1, n) = (a + b, cc + d, a + cc, a + b + cc + d);
     let ln_p = |x: u32| {
@@ -40,7 +40,7 @@ pub fn fisher_strand(c: &StrandCounts) -> f64 {
 }
 
 /// GATK's StrandOddsRatio.
-pub fn strand_odds_ratio(c: &StrandCounts) -> f64 {
+pub(crate) fn strand_odds_ratio(c: &StrandCounts) -> f64 {
     let (rf, rr, af, ar) = (
         f64::from(c.ref_fwd) + 1.0,
         f64::from(c.ref_rev) + 1.0,
@@ -57,7 +57,7 @@ pub fn strand_odds_ratio(c: &StrandCounts) -> f64 {
 /// Probability that a real allele seen at fraction f on one strand leaves no trace among the
 /// reads of the other strand: small when alt reads are confined to one strand that also has
 /// plenty of reference reads, as with recurrent strand-specific sequencing errors.
-pub fn one_strand_p(c: &StrandCounts) -> f64 {
+pub(crate) fn one_strand_p(c: &StrandCounts) -> f64 {
     let side = |alt: u32, reference: u32, other_alt: u32, other_total: u32| {
         if other_alt > 0 || alt == 0 {
             return 1.0;

@@ -8,7 +8,7 @@ use crate::core::base;
 use crate::io::vcf_record::VcfRecord;
 
 /// The header's meta-information lines (without `##`) for what the caller writes.
-pub fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
+pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
     let mut m = vec![
         "FILTER=<ID=PASS,Description=\"All filters passed\">".to_string(),
         format!(
@@ -48,7 +48,7 @@ fn join(v: &[u32]) -> String {
 }
 
 /// A call on contig `chrom`; `non_ref` adds gVCF's `<NON_REF>` allele.
-pub fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
+pub(crate) fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
     let mut alts: Vec<String> = c.site.alts.iter().map(|a| base::to_text(a)).collect();
     let mut pl = c.pl.clone();
     let mut ad = c.ad.clone();
@@ -86,7 +86,7 @@ pub fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
 }
 
 /// A gVCF reference-confidence block on contig `chrom`.
-pub fn block_record(chrom: &str, b: &Block) -> VcfRecord {
+pub(crate) fn block_record(chrom: &str, b: &Block) -> VcfRecord {
     let reference = char::from(base::decode(b.ref_base)).to_string();
     let mut r = VcfRecord::new(
         chrom,

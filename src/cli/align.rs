@@ -10,7 +10,7 @@ use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
 use crate::pipeline::sink::SinkOpts;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Reference FASTA; its index REF.zmi is used when present.
     pub reference: PathBuf,
     /// FASTQ file(s): one for single-end reads, two for pairs (plain, gzip or bgzip).
@@ -41,7 +41,7 @@ pub struct Args {
     pub run: super::run_flags::RunFlags,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
     let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;

@@ -7,7 +7,7 @@ use crate::bench::{self, BenchOpts};
 use crate::core::Result;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// auto, cpu, or cuda[:0,1].
     #[arg(long, default_value = "auto")]
     pub device: String,
@@ -22,7 +22,7 @@ pub struct Args {
     pub quick: bool,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     super::set_threads(a.threads)?;
     let backend = backend::select(&a.device)?;
     let opts = if a.quick {

@@ -8,7 +8,7 @@ use crate::core::Result;
 use crate::pipeline::call_run::{self, CallConfig};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Reference FASTA (its REF.zmi is used when present).
     pub reference: PathBuf,
     /// Coordinate-sorted, indexed BAM.
@@ -35,7 +35,7 @@ pub struct Args {
     pub run: super::run_flags::RunFlags,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
     let mut cfg = CallConfig::new(a.reference, a.bam, a.output, super::command_line());

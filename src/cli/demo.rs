@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::core::Result;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Working directory (created if missing).
     #[arg(default_value = "zenome-demo")]
     pub dir: PathBuf,
@@ -14,7 +14,7 @@ pub struct Args {
     pub threads: usize,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     super::set_threads(a.threads)?;
     crate::demo::run(&a.dir, &super::command_line())
 }

@@ -7,7 +7,7 @@ use crate::core::base;
 use crate::eval::{self, EvalOpts, records::Variant};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Reference FASTA (a .fai alone is accepted: alleles are then trimmed but not left-aligned,
     /// and differently written variants are not reconciled).
     #[arg(long = "ref")]
@@ -33,7 +33,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     let mut o = EvalOpts::new(a.reference, a.truth, a.query);
     o.bed = a.bed;
     o.pass_only = !a.all_records;

@@ -8,7 +8,7 @@ use crate::index::{IndexParams, index_path, reference};
 use crate::io::output;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Reference FASTA (plain, gzip or bgzip).
     pub reference: PathBuf,
     /// Worker threads (0: all cores).
@@ -16,7 +16,7 @@ pub struct Args {
     pub threads: usize,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     super::set_threads(a.threads)?;
     let t = Instant::now();
     let path = index_path(&a.reference);

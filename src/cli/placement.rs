@@ -6,7 +6,7 @@ use crate::core::Result;
 use crate::sim::placement;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// A BAM of reads made by `zenome simulate`.
     pub bam: PathBuf,
     /// Bases of tolerance around the true position.
@@ -14,7 +14,7 @@ pub struct Args {
     pub slack: i64,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     println!("{}", placement::evaluate(&a.bam, a.slack)?.to_json());
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::pipeline::align_run::{self, AlignConfig};
 use crate::pipeline::call_run::{self, CallConfig};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Reference FASTA; its REF.zmi is used when present.
     pub reference: PathBuf,
     /// FASTQ file(s): one for single-end reads, two for pairs.
@@ -45,7 +45,7 @@ fn prefix_of(output: &Path) -> Result<String> {
     Ok(prefix)
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let prefix = prefix_of(&a.output)?;
     let backend = a.run.start()?;

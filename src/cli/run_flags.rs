@@ -9,7 +9,7 @@ use crate::io::output;
 use crate::pipeline::metrics::Metrics;
 
 #[derive(Debug, clap::Args)]
-pub struct RunFlags {
+pub(crate) struct RunFlags {
     /// Worker threads (0: all cores).
     #[arg(short = 't', long, default_value_t = 0)]
     pub threads: usize,
@@ -26,13 +26,13 @@ pub struct RunFlags {
 
 impl RunFlags {
     /// Sizes the worker pool and picks the backend.
-    pub fn start(&self) -> Result<Box<dyn Backend>> {
+    pub(crate) fn start(&self) -> Result<Box<dyn Backend>> {
         super::set_threads(self.threads)?;
         backend::select(&self.device)
     }
 
     /// Checks, before any work, that the metrics file can be written and is not an input.
-    pub fn check_metrics(&self, inputs: &[PathBuf]) -> Result<()> {
+    pub(crate) fn check_metrics(&self, inputs: &[PathBuf]) -> Result<()> {
         let Some(p) = &self.metrics else {
             return Ok(());
         };
@@ -41,7 +41,7 @@ impl RunFlags {
     }
 
     /// Writes the metrics file when asked for.
-    pub fn finish(&self, m: &Metrics, started: Instant) -> Result<()> {
+    pub(crate) fn finish(&self, m: &Metrics, started: Instant) -> Result<()> {
         match &self.metrics {
             Some(p) => m.write(p, started.elapsed().as_secs_f64()),
             None => Ok(()),

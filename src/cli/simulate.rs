@@ -6,7 +6,7 @@ use crate::core::Result;
 use crate::sim::{self, SimOpts};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Output directory.
     #[arg(short = 'o', long)]
     pub output: PathBuf,
@@ -35,7 +35,7 @@ pub struct Args {
     pub region: Option<String>,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub(crate) fn run(a: Args) -> Result<()> {
     let o = SimOpts {
         seed: a.seed,
         genome_size: a.genome_size,

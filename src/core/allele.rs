@@ -4,27 +4,27 @@
 
 /// A change to the reference: 0-based position, REF and ALT base codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Event {
+pub(crate) struct Event {
     pub pos: i64,
     pub reference: Vec<u8>,
     pub alt: Vec<u8>,
 }
 
 impl Event {
-    pub fn is_snp(&self) -> bool {
+    pub(crate) fn is_snp(&self) -> bool {
         self.reference.len() == 1 && self.alt.len() == 1
-    }
-
-    /// 0-based exclusive end of REF on the contig.
-    pub fn end(&self) -> i64 {
-        self.pos + self.reference.len() as i64
     }
 }
 
 /// Left-aligns and trims an event against its contig: drop a shared last base, extending to
 /// the left when an allele empties, then drop shared leading bases while every allele keeps
 /// one. The caller guarantees that REF matches `contig` at `pos`.
-pub fn normalise(contig: &[u8], mut pos: i64, mut reference: Vec<u8>, mut alt: Vec<u8>) -> Event {
+pub(crate) fn normalise(
+    contig: &[u8],
+    mut pos: i64,
+    mut reference: Vec<u8>,
+    mut alt: Vec<u8>,
+) -> Event {
     loop {
         if reference.len() > 1 && alt.len() > 1 && reference.last() == alt.last() {
             reference.pop();
@@ -57,7 +57,7 @@ pub fn normalise(contig: &[u8], mut pos: i64, mut reference: Vec<u8>, mut alt: V
 /// Trims bases shared by REF and every ALT, first at the end, then at the start, while every
 /// allele keeps at least one base; returns the new position. Without the contig at hand this
 /// is all that can be done (no left shift).
-pub fn trim(pos: i64, reference: &mut Vec<u8>, alts: &mut [Vec<u8>]) -> i64 {
+pub(crate) fn trim(pos: i64, reference: &mut Vec<u8>, alts: &mut [Vec<u8>]) -> i64 {
     while reference.len() > 1
         && alts
             .iter()
@@ -88,7 +88,7 @@ fn trim_leading(mut pos: i64, reference: &mut Vec<u8>, alts: &mut [Vec<u8>]) -> 
 }
 
 /// The sequence `contig[start..end]` with non-overlapping `events` (sorted by position) applied.
-pub fn apply(contig: &[u8], start: i64, end: i64, events: &[Event]) -> Vec<u8> {
+pub(crate) fn apply(contig: &[u8], start: i64, end: i64, events: &[Event]) -> Vec<u8> {
     let mut h = Vec::with_capacity((end - start).max(0) as usize + 64);
     let mut at = start as usize;
     for e in events {

@@ -2,10 +2,10 @@
 //! codes) = 4. Sequences are held as codes, never as letters, from the reader to the writer.
 
 /// The code of N and of every ambiguous base.
-pub const N: u8 = 4;
+pub(crate) const N: u8 = 4;
 
 /// Maps an ASCII base (either case) to its code.
-pub fn encode(b: u8) -> u8 {
+pub(crate) fn encode(b: u8) -> u8 {
     match b {
         b'A' | b'a' => 0,
         b'C' | b'c' => 1,
@@ -16,27 +16,27 @@ pub fn encode(b: u8) -> u8 {
 }
 
 /// Maps a code back to an upper-case ASCII base.
-pub fn decode(c: u8) -> u8 {
+pub(crate) fn decode(c: u8) -> u8 {
     b"ACGTN"[usize::from(c.min(N))]
 }
 
 /// Codes as upper-case text.
-pub fn to_text(codes: &[u8]) -> String {
+pub(crate) fn to_text(codes: &[u8]) -> String {
     codes.iter().map(|&c| char::from(decode(c))).collect()
 }
 
 /// The complement of a code (N stays N).
-pub fn complement(c: u8) -> u8 {
+pub(crate) fn complement(c: u8) -> u8 {
     if c > 3 { c } else { 3 - c }
 }
 
 /// Reverse complement of a sequence of codes.
-pub fn revcomp(seq: &[u8]) -> Vec<u8> {
+pub(crate) fn revcomp(seq: &[u8]) -> Vec<u8> {
     seq.iter().rev().map(|&c| complement(c)).collect()
 }
 
 /// Whether `b` is a FASTA sequence letter: a base, an IUPAC ambiguity code (either case) or `*`.
-pub fn is_iupac(b: u8) -> bool {
+pub(crate) fn is_iupac(b: u8) -> bool {
     b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv".contains(&b) || b == b'*'
 }
 

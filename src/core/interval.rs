@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 /// A 0-based half-open interval `[start, end)` on contig number `contig`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Interval {
+pub(crate) struct Interval {
     pub contig: usize,
     pub start: i64,
     pub end: i64,
@@ -14,22 +14,18 @@ pub struct Interval {
 
 impl Interval {
     /// Whether position `pos` of this interval's contig lies inside it.
-    pub fn contains(&self, pos: i64) -> bool {
+    pub(crate) fn contains(&self, pos: i64) -> bool {
         pos >= self.start && pos < self.end
     }
 
-    pub fn len(&self) -> i64 {
-        self.end - self.start
-    }
-
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.end <= self.start
     }
 }
 
 /// A region as written on a command line: a contig name and an optional 1-based inclusive range.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Region {
+pub(crate) struct Region {
     /// The text as given.
     pub text: String,
     pub name: String,
@@ -39,7 +35,7 @@ pub struct Region {
 
 /// Why a region cannot be used; the message reads well after "REGION: ".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegionError(pub String);
+pub(crate) struct RegionError(pub String);
 
 impl std::fmt::Display for RegionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,7 +89,7 @@ impl FromStr for Region {
 impl Region {
     /// The interval this region names on a reference whose contigs are `(name, length)`. A
     /// name that is itself a contig wins over a split at its last colon (`HLA-A*01:01` stays whole).
-    pub fn resolve<'a>(
+    pub(crate) fn resolve<'a>(
         &self,
         contigs: impl IntoIterator<Item = (&'a str, u64)> + Clone,
     ) -> Result<Interval, RegionError> {

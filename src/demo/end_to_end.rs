@@ -14,14 +14,13 @@ use crate::pipeline::metrics::Metrics;
 use crate::sim::{self, SimOpts, SimOutput};
 
 /// What one end-to-end run produced, with each stage's wall time in seconds.
-pub struct EndToEnd {
+pub(crate) struct EndToEnd {
     pub sim: SimOutput,
     pub genome_bases: u64,
     pub bam: PathBuf,
     pub vcf: PathBuf,
     pub align: Metrics,
     pub call: Metrics,
-    pub simulate_s: f64,
     pub index_s: f64,
     pub align_s: f64,
     pub call_s: f64,
@@ -29,7 +28,7 @@ pub struct EndToEnd {
 
 /// Runs every stage in `dir` on `backend`; `tell` hears each stage's name when it ends.
 /// `command_line` goes into the output headers.
-pub fn run(
+pub(crate) fn run(
     dir: &Path,
     o: &SimOpts,
     backend: &dyn Backend,
@@ -108,7 +107,6 @@ pub fn run(
         vcf,
         align,
         call,
-        simulate_s,
         index_s,
         align_s,
         call_s,
@@ -116,7 +114,7 @@ pub fn run(
 }
 
 /// What a stage's listener can see.
-pub struct EndToEndSoFar<'a> {
+pub(crate) struct EndToEndSoFar<'a> {
     pub sim: &'a SimOutput,
     pub secs: f64,
 }

@@ -14,7 +14,7 @@ type Key<'a> = (&'a str, i64, &'a [u8], &'a [u8]);
 
 /// Which truth and query variants were matched (by index).
 #[derive(Debug, Clone, Default)]
-pub struct Matches {
+pub(crate) struct Matches {
     pub truth: Vec<bool>,
     pub query: Vec<bool>,
     /// Matched pairs whose genotype (het/hom) also agrees, and matched pairs compared.
@@ -24,7 +24,7 @@ pub struct Matches {
 
 /// Matches `query` against `truth` (both sorted). `contigs` holds reference sequences for the
 /// haplotype comparison; without them only exact matches count.
-pub fn compare(
+pub(crate) fn compare(
     truth: &[Variant],
     query: &[Variant],
     contigs: Option<&HashMap<String, Vec<u8>>>,

@@ -6,7 +6,7 @@ use crate::core::{Error, Result};
 
 /// The evaluation's inputs and choices.
 #[derive(Debug, Clone)]
-pub struct EvalOpts {
+pub(crate) struct EvalOpts {
     /// Reference FASTA (or a `.fai` alone: alleles are then trimmed but not left-aligned).
     pub reference: PathBuf,
     pub truth: PathBuf,
@@ -20,7 +20,7 @@ pub struct EvalOpts {
 }
 
 impl EvalOpts {
-    pub fn new(reference: PathBuf, truth: PathBuf, query: PathBuf) -> EvalOpts {
+    pub(crate) fn new(reference: PathBuf, truth: PathBuf, query: PathBuf) -> EvalOpts {
         EvalOpts {
             reference,
             truth,
@@ -32,11 +32,11 @@ impl EvalOpts {
     }
 
     /// Whether only a FASTA index was given.
-    pub fn reference_is_fai(&self) -> bool {
+    pub(crate) fn reference_is_fai(&self) -> bool {
         self.reference.extension().is_some_and(|e| e == "fai")
     }
 
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if !(self.min_qual.is_finite() && self.min_qual >= 0.0) {
             return Err(Error::Usage(format!(
                 "--min-qual {}: a QUAL of at least 0",

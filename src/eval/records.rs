@@ -14,7 +14,7 @@ use crate::io::vcf_record::VcfRecord;
 /// A biallelic variant: contig, 0-based position, REF and ALT as base codes, and whether the
 /// genotype carries it twice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Variant {
+pub(crate) struct Variant {
     pub contig: String,
     pub pos: i64,
     pub reference: Vec<u8>,
@@ -24,18 +24,18 @@ pub struct Variant {
 
 impl Variant {
     /// SNPs (and equal-length substitutions) versus indels.
-    pub fn is_snp(&self) -> bool {
+    pub(crate) fn is_snp(&self) -> bool {
         self.reference.len() == self.alt.len()
     }
 
-    pub fn end(&self) -> i64 {
+    pub(crate) fn end(&self) -> i64 {
         self.pos + self.reference.len() as i64
     }
 }
 
 /// Which records count.
 #[derive(Debug, Clone, Copy)]
-pub struct Filter {
+pub(crate) struct Filter {
     /// Only records whose FILTER is PASS or `.`.
     pub pass_only: bool,
     pub min_qual: f64,
@@ -43,7 +43,7 @@ pub struct Filter {
 
 /// Reads the variants of a VCF (plain or gzipped), normalised with `contigs` when given. A
 /// record whose REF reaches past its contig, or disagrees with the reference, is an input error.
-pub fn read(
+pub(crate) fn read(
     path: &Path,
     contigs: Option<&HashMap<String, Vec<u8>>>,
     filter: Filter,
@@ -156,7 +156,7 @@ fn genotype(rec: &VcfRecord) -> Vec<usize> {
 }
 
 /// Reads a BED file into per-contig sorted intervals.
-pub fn read_bed(path: &Path) -> Result<HashMap<String, Vec<(i64, i64)>>> {
+pub(crate) fn read_bed(path: &Path) -> Result<HashMap<String, Vec<(i64, i64)>>> {
     let mut out: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
     for r in bed::read(path)? {
         out.entry(r.chrom).or_default().push((r.start, r.end));
@@ -168,7 +168,7 @@ pub fn read_bed(path: &Path) -> Result<HashMap<String, Vec<(i64, i64)>>> {
 }
 
 /// Whether a variant starts inside the regions.
-pub fn in_regions(v: &Variant, bed: &HashMap<String, Vec<(i64, i64)>>) -> bool {
+pub(crate) fn in_regions(v: &Variant, bed: &HashMap<String, Vec<(i64, i64)>>) -> bool {
     bed.get(&v.contig).is_some_and(|ivs| {
         let i = ivs.partition_point(|iv| iv.1 <= v.pos);
         ivs.get(i).is_some_and(|iv| iv.0 <= v.pos)

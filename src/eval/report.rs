@@ -5,7 +5,7 @@ use super::records::Variant;
 
 /// TP/FP/FN of one variant type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub truth: usize,
     pub tp_truth: usize,
     pub query: usize,
@@ -15,13 +15,13 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn recall(&self) -> f64 {
+    pub(crate) fn recall(&self) -> f64 {
         ratio(self.tp_truth, self.truth)
     }
-    pub fn precision(&self) -> f64 {
+    pub(crate) fn precision(&self) -> f64 {
         ratio(self.tp_query, self.query)
     }
-    pub fn f1(&self) -> f64 {
+    pub(crate) fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 {
             0.0
@@ -29,10 +29,10 @@ impl Counts {
             2.0 * p * r / (p + r)
         }
     }
-    pub fn fp(&self) -> usize {
+    pub(crate) fn fp(&self) -> usize {
         self.query - self.tp_query
     }
-    pub fn fn_(&self) -> usize {
+    pub(crate) fn fn_(&self) -> usize {
         self.truth - self.tp_truth
     }
 }
@@ -43,13 +43,13 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 /// SNP and indel counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Report {
+pub(crate) struct Report {
     pub snp: Counts,
     pub indel: Counts,
 }
 
 impl Report {
-    pub fn from(truth: &[Variant], query: &[Variant], m: &Matches) -> Report {
+    pub(crate) fn from(truth: &[Variant], query: &[Variant], m: &Matches) -> Report {
         let mut r = Report::default();
         for (v, &hit) in truth.iter().zip(&m.truth) {
             let c = if v.is_snp() { &mut r.snp } else { &mut r.indel };
@@ -67,7 +67,7 @@ impl Report {
         r
     }
 
-    pub fn table(&self) -> String {
+    pub(crate) fn table(&self) -> String {
         let mut s = String::from(
             "type   truth  TP(truth)  TP(query)     FP     FN  precision  recall      F1\n",
         );
@@ -93,7 +93,7 @@ impl Report {
         s
     }
 
-    pub fn json(&self) -> String {
+    pub(crate) fn json(&self) -> String {
         let one = |c: &Counts| {
             format!(
                 "{{\"truth\": {}, \"tp\": {}, \"tp_query\": {}, \"fp\": {}, \"fn\": {}, \"precision\": {:.5}, \"recall\": {:.5}, \"f1\": {:.5}}}",

@@ -22,12 +22,12 @@ const PAIRS_PER_PASS: u64 = 1 << 27;
 
 /// Builds the index of `contigs`, which it consumes (each contig's memory is freed once it is
 /// copied into the index).
-pub fn build(contigs: Vec<Contig>, params: IndexParams) -> Result<Index> {
+pub(crate) fn build(contigs: Vec<Contig>, params: IndexParams) -> Result<Index> {
     build_in_passes(contigs, params, PAIRS_PER_PASS)
 }
 
 /// [`build`] with a chosen number of minimizer pairs per pass (small in tests, to force passes).
-pub fn build_in_passes(
+pub(crate) fn build_in_passes(
     contigs: Vec<Contig>,
     params: IndexParams,
     pairs_per_pass: u64,

@@ -16,14 +16,14 @@ use super::source::FastaIdentity;
 use crate::core::{Error, Result};
 
 /// First bytes of every index file.
-pub const MAGIC: [u8; 8] = *b"ZENOMEIX";
+pub(crate) const MAGIC: [u8; 8] = *b"ZENOMEIX";
 /// Bumped whenever the layout changes; older files must be rebuilt.
-pub const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 2;
 
 /// The fixed-size file header.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
-pub struct Header {
+pub(crate) struct Header {
     pub magic: [u8; 8],
     pub version: u32,
     pub k: u32,
@@ -44,7 +44,7 @@ pub struct Header {
 /// One contig's record in the contig table.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
-pub struct ContigRec {
+pub(crate) struct ContigRec {
     /// Start of the contig in the concatenated sequence.
     pub offset: u64,
     pub len: u64,
@@ -55,7 +55,7 @@ pub struct ContigRec {
 
 /// Byte ranges of the seven sections, derived from the header's counts.
 #[derive(Debug, Clone, Copy)]
-pub struct Sections {
+pub(crate) struct Sections {
     ranges: [(usize, usize); 7],
     pub total: usize,
 }
@@ -75,7 +75,7 @@ fn pad8(n: usize) -> usize {
 
 impl Sections {
     /// The layout a header describes; None when its counts overflow (a corrupt header).
-    pub fn of(h: &Header) -> Option<Sections> {
+    pub(crate) fn of(h: &Header) -> Option<Sections> {
         let n = |x: u64| usize::try_from(x).ok();
         let buckets = 1usize.checked_shl(h.bucket_bits)?.checked_add(1)?;
         let lens = [
@@ -248,17 +248,17 @@ impl Index {
     }
 
     /// Records the FASTA the index is built from (written with the index by [`Index::save`]).
-    pub fn set_source(&mut self, source: FastaIdentity) {
+    pub(crate) fn set_source(&mut self, source: FastaIdentity) {
         self.header.source = source;
     }
 
     /// The FASTA the index was built from.
-    pub fn source(&self) -> FastaIdentity {
+    pub(crate) fn source(&self) -> FastaIdentity {
         self.header.source
     }
 
     /// Writes the index to `path` through a temporary file renamed on success.
-    pub fn save(&self, path: &Path) -> Result<()> {
+    pub(crate) fn save(&self, path: &Path) -> Result<()> {
         let mut header = self.header;
         header.checksum = checksum(&header, |h| {
             for i in 0..7 {

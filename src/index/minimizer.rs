@@ -4,7 +4,7 @@
 /// A minimizer: `hash` of the canonical k-mer, `pos` of its first base, `rev` when the
 /// canonical k-mer is the reverse complement of the one on the given strand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Minimizer {
+pub(crate) struct Minimizer {
     pub hash: u64,
     pub pos: u32,
     pub rev: bool,
@@ -12,7 +12,7 @@ pub struct Minimizer {
 
 /// Thomas Wang's invertible integer hash, restricted to `mask` bits, so that distinct
 /// k-mers keep distinct hashes while their order is scrambled.
-pub fn hash64(key: u64, mask: u64) -> u64 {
+pub(crate) fn hash64(key: u64, mask: u64) -> u64 {
     let mut key = (!key).wrapping_add(key << 21) & mask;
     key ^= key >> 24;
     key = key.wrapping_add(key << 3).wrapping_add(key << 8) & mask;
@@ -57,7 +57,7 @@ fn kmer_hashes(seq: &[u8], k: usize, out: &mut Vec<(u64, bool)>) {
 /// positions) to `out`, in increasing position. A minimizer is the leftmost k-mer of least hash
 /// in some window of `w` consecutive k-mers; the result depends only on the windows around each
 /// position, so a long sequence can be cut into overlapping chunks with identical results.
-pub fn minimizers_in(
+pub(crate) fn minimizers_in(
     seq: &[u8],
     k: usize,
     w: usize,
@@ -100,7 +100,7 @@ pub fn minimizers_in(
 }
 
 /// All minimizers of `seq`.
-pub fn minimizers(seq: &[u8], k: usize, w: usize, out: &mut Vec<Minimizer>) {
+pub(crate) fn minimizers(seq: &[u8], k: usize, w: usize, out: &mut Vec<Minimizer>) {
     let mut scratch = Vec::new();
     out.clear();
     minimizers_in(seq, k, w, 0..seq.len(), &mut scratch, out);

@@ -9,7 +9,7 @@ use crate::core::Result;
 use crate::io::fasta::{self, Contig};
 
 /// The index saved beside `reference`, checked against it; None when there is none.
-pub fn load(reference: &Path) -> Result<Option<Index>> {
+pub(crate) fn load(reference: &Path) -> Result<Option<Index>> {
     let path = index_path(reference);
     if !path.exists() {
         return Ok(None);
@@ -20,12 +20,12 @@ pub fn load(reference: &Path) -> Result<Option<Index>> {
 }
 
 /// Builds the index of the FASTA at `reference` in memory.
-pub fn build_in_memory(reference: &Path, params: IndexParams) -> Result<Index> {
+pub(crate) fn build_in_memory(reference: &Path, params: IndexParams) -> Result<Index> {
     build::build(fasta::read(reference)?, params)
 }
 
 /// Builds the index of `reference` and saves it beside it as `REF.zmi`.
-pub fn build_file(reference: &Path, params: IndexParams) -> Result<Index> {
+pub(crate) fn build_file(reference: &Path, params: IndexParams) -> Result<Index> {
     let source = FastaIdentity::of(reference)?;
     let mut index = build_in_memory(reference, params)?;
     index.set_source(source);
@@ -34,7 +34,7 @@ pub fn build_file(reference: &Path, params: IndexParams) -> Result<Index> {
 }
 
 /// The reference's contigs, from its index when there is one, else from the FASTA.
-pub fn contigs(reference: &Path) -> Result<Vec<Contig>> {
+pub(crate) fn contigs(reference: &Path) -> Result<Vec<Contig>> {
     let Some(idx) = load(reference)? else {
         return fasta::read(reference);
     };

@@ -14,7 +14,7 @@ use crate::core::{Error, Result};
 /// Size, modification time (ns since 1970) and xxh3-64 of a FASTA file's bytes.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
-pub struct FastaIdentity {
+pub(crate) struct FastaIdentity {
     pub size: u64,
     pub mtime_ns: u64,
     pub hash: u64,
@@ -45,7 +45,7 @@ fn hash_file(path: &Path) -> Result<u64> {
 
 impl FastaIdentity {
     /// The identity of the file at `path` now.
-    pub fn of(path: &Path) -> Result<FastaIdentity> {
+    pub(crate) fn of(path: &Path) -> Result<FastaIdentity> {
         let (size, mtime_ns) = stat(path)?;
         Ok(FastaIdentity {
             size,
@@ -56,7 +56,7 @@ impl FastaIdentity {
 
     /// Checks that `fasta` is the file this index was built from; `index` names the index in
     /// the message.
-    pub fn check(&self, fasta: &Path, index: &Path) -> Result<()> {
+    pub(crate) fn check(&self, fasta: &Path, index: &Path) -> Result<()> {
         let (size, mtime_ns) = stat(fasta)?;
         if size == self.size && (mtime_ns == self.mtime_ns || hash_file(fasta)? == self.hash) {
             return Ok(());

@@ -11,7 +11,7 @@ use crate::core::base;
 use crate::core::cigar::{self, CigarOp};
 
 /// The largest record accepted: a 10 Mbp read with its qualities fits.
-pub const MAX_RECORD: usize = 32 << 20;
+pub(crate) const MAX_RECORD: usize = 32 << 20;
 /// The largest header text accepted.
 const MAX_HEADER_TEXT: usize = 256 << 20;
 /// The most reference sequences accepted.
@@ -19,7 +19,7 @@ const MAX_REFS: usize = 10_000_000;
 
 /// What zenome needs of a BAM header: its contigs and the text fields it reads.
 #[derive(Debug, Clone, Default)]
-pub struct Header {
+pub(crate) struct Header {
     pub dict: Vec<RefSeq>,
     /// `@HD SO`.
     pub sort_order: Option<String>,
@@ -50,7 +50,7 @@ fn read_vec(r: &mut impl Read, n: usize, max: usize, what: &str) -> io::Result<V
 }
 
 /// Reads the header block: magic, text, and the binary reference list.
-pub fn read_header(r: &mut impl Read) -> io::Result<Header> {
+pub(crate) fn read_header(r: &mut impl Read) -> io::Result<Header> {
     let mut magic = [0u8; 4];
     r.read_exact(&mut magic)?;
     if &magic != b"BAM\x01" {
@@ -125,7 +125,7 @@ fn header_m5(text: &str) -> HashMap<&str, [u8; 16]> {
 }
 
 /// Reads the next record's bytes (after its length) into `buf`; false at the end of the stream.
-pub fn read_record(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
+pub(crate) fn read_record(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
     let mut size = [0u8; 4];
     let mut got = 0;
     while got < 4 {
@@ -188,7 +188,7 @@ fn ref_id(id: i32, dict: &[RefSeq]) -> Result<i32, String> {
 
 /// Decodes one record (the bytes after its length) into a [`SamRecord`] without its
 /// auxiliary fields, checking its fields against each other and against `dict`.
-pub fn decode(buf: &[u8], dict: &[RefSeq]) -> Result<SamRecord, String> {
+pub(crate) fn decode(buf: &[u8], dict: &[RefSeq]) -> Result<SamRecord, String> {
     let mut f = Fields(buf);
     let tid = f.i32()?;
     let pos = i64::from(f.i32()?);

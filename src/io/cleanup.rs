@@ -16,14 +16,14 @@ fn registry() -> &'static Mutex<Vec<PathBuf>> {
 }
 
 /// Remembers a temporary file or folder until [`forget`].
-pub fn register(path: &Path) {
+pub(crate) fn register(path: &Path) {
     if let Ok(mut v) = registry().lock() {
         v.push(path.to_path_buf());
     }
 }
 
 /// Stops remembering `path` (committed or already removed).
-pub fn forget(path: &Path) {
+pub(crate) fn forget(path: &Path) {
     if let Ok(mut v) = registry().lock()
         && let Some(i) = v.iter().rposition(|p| p == path)
     {
@@ -32,7 +32,7 @@ pub fn forget(path: &Path) {
 }
 
 /// Removes every registered temporary file and folder.
-pub fn remove_all() {
+pub(crate) fn remove_all() {
     let paths = match registry().lock() {
         Ok(mut v) => std::mem::take(&mut *v),
         Err(_) => return,
@@ -77,7 +77,7 @@ fn alive(pid: u32) -> bool {
 
 /// Removes leftovers in `dir` named `{prefix}{pid}` or `{prefix}{pid}.{anything}` whose process
 /// is gone: temporary outputs (`OUT.tmp.PID`) and sort folders (`.zenome-sort.PID.XXXX`).
-pub fn sweep(dir: &Path, prefix: &str) {
+pub(crate) fn sweep(dir: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

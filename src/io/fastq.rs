@@ -155,7 +155,7 @@ impl FastqReader {
 }
 
 /// The read name up to the first white space, without a `/1` or `/2` suffix.
-pub fn short_name(header: &[u8]) -> &[u8] {
+pub(crate) fn short_name(header: &[u8]) -> &[u8] {
     let end = header
         .iter()
         .position(|b| b.is_ascii_whitespace())
@@ -168,7 +168,7 @@ pub fn short_name(header: &[u8]) -> &[u8] {
 }
 
 /// Writes one record (base codes and Phred qualities) to a gzip stream.
-pub fn write_record(out: &mut GzWriter, name: &str, seq: &[u8], qual: &[u8]) -> Result<()> {
+pub(crate) fn write_record(out: &mut GzWriter, name: &str, seq: &[u8], qual: &[u8]) -> Result<()> {
     let mut rec = Vec::with_capacity(seq.len() * 2 + name.len() + 8);
     rec.push(b'@');
     rec.extend_from_slice(name.as_bytes());

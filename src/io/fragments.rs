@@ -8,7 +8,7 @@ use crate::io::fastq::{FastqReader, Read};
 
 /// One sequenced fragment.
 #[derive(Debug, Clone, Default)]
-pub struct Fragment {
+pub(crate) struct Fragment {
     /// Position in the input, from 0.
     pub index: u64,
     pub r1: Read,
@@ -16,14 +16,14 @@ pub struct Fragment {
 }
 
 /// Reads fragments in batches, checking that mates agree.
-pub struct FragmentReader {
+pub(crate) struct FragmentReader {
     r1: FastqReader,
     r2: Option<FastqReader>,
     next: u64,
 }
 
 impl FragmentReader {
-    pub fn open(r1: &Path, r2: Option<&Path>) -> Result<Self> {
+    pub(crate) fn open(r1: &Path, r2: Option<&Path>) -> Result<Self> {
         Ok(FragmentReader {
             r1: FastqReader::open(r1)?,
             r2: r2.map(FastqReader::open).transpose()?,
@@ -32,7 +32,7 @@ impl FragmentReader {
     }
 
     /// Up to `n` more fragments; an empty batch at the end.
-    pub fn next_batch(&mut self, n: usize) -> Result<Vec<Fragment>> {
+    pub(crate) fn next_batch(&mut self, n: usize) -> Result<Vec<Fragment>> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
             let mut f = Fragment {

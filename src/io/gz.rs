@@ -11,14 +11,14 @@ use super::output::TempPath;
 use crate::core::{Error, Result};
 
 /// A gzip file being written.
-pub struct GzWriter {
+pub(crate) struct GzWriter {
     enc: GzEncoder<BufWriter<File>>,
     tmp: TempPath,
     path: PathBuf,
 }
 
 impl GzWriter {
-    pub fn create(path: &Path) -> Result<GzWriter> {
+    pub(crate) fn create(path: &Path) -> Result<GzWriter> {
         let tmp = TempPath::new(path);
         let f = File::create(tmp.path()).map_err(|e| Error::io(path, e))?;
         Ok(GzWriter {
@@ -29,13 +29,13 @@ impl GzWriter {
     }
 
     /// Writes bytes (compressed).
-    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.enc
             .write_all(bytes)
             .map_err(|e| Error::io(&self.path, e))
     }
 
-    pub fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         let mut w = self.enc.finish().map_err(|e| Error::io(&self.path, e))?;
         w.flush().map_err(|e| Error::io(&self.path, e))?;
         drop(w);

@@ -12,7 +12,7 @@ const BUF_SIZE: usize = 1 << 20;
 
 /// Opens `path` for buffered reading, decompressing gzip and bgzip (multi-member gzip)
 /// transparently. `-` is standard input.
-pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
+pub(crate) fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
     let raw: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
@@ -29,7 +29,7 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>> {
 }
 
 /// Describes a read error at a line, turning decompression failures into a clear message.
-pub fn read_error(path: &Path, line: u64, err: std::io::Error) -> Error {
+pub(crate) fn read_error(path: &Path, line: u64, err: std::io::Error) -> Error {
     let what = match err.kind() {
         std::io::ErrorKind::UnexpectedEof => "truncated compressed data".to_string(),
         std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {

@@ -11,14 +11,14 @@ use super::cleanup;
 use crate::core::{Error, Result};
 
 /// A temporary path beside the final one, removed on drop unless committed.
-pub struct TempPath {
+pub(crate) struct TempPath {
     tmp: PathBuf,
     final_path: PathBuf,
     committed: bool,
 }
 
 impl TempPath {
-    pub fn new(final_path: &Path) -> TempPath {
+    pub(crate) fn new(final_path: &Path) -> TempPath {
         let in_place = |p: &Path| TempPath {
             tmp: p.to_path_buf(),
             final_path: p.to_path_buf(),
@@ -50,18 +50,18 @@ impl TempPath {
     }
 
     /// Where to write.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.tmp
     }
 
     /// Whether the output is a device, pipe or descriptor written in place: it cannot be
     /// indexed or read back.
-    pub fn in_place(&self) -> bool {
+    pub(crate) fn in_place(&self) -> bool {
         self.tmp == self.final_path
     }
 
     /// Renames the temporary file to its final name.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         if self.in_place() {
             return Ok(());
         }
@@ -82,7 +82,7 @@ impl Drop for TempPath {
 }
 
 /// Whether `path` exists and is something other than a regular file (a device or a pipe).
-pub fn is_special(path: &Path) -> bool {
+pub(crate) fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.file_type().is_file() && !m.is_dir())
 }
 
@@ -118,7 +118,7 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 /// Checks, before any work, that every output can be written and overwrites no input: each
 /// output `(flag, path)` must not be the same file as an input (same device and inode, so
 /// links and other spellings count), and its folder must exist and take new files.
-pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<()> {
+pub(crate) fn check_outputs(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<()> {
     for &(flag, out) in outputs {
         if is_special(out) || link_target(out).is_none() {
             continue;
@@ -159,14 +159,14 @@ pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<()> 
 }
 
 /// `path` with `suffix` appended to its name (`x.bam` -> `x.bam.bai`).
-pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     name.into()
 }
 
 /// Whether the file name ends in `ext` (a dot included, any case: `.VCF.GZ` is `.vcf.gz`).
-pub fn has_extension(path: &Path, ext: &str) -> bool {
+pub(crate) fn has_extension(path: &Path, ext: &str) -> bool {
     path.to_str()
         .is_some_and(|s| s.len() >= ext.len() && s[s.len() - ext.len()..].eq_ignore_ascii_case(ext))
 }

@@ -5,21 +5,21 @@ use crate::core::{Error, Result};
 
 /// What the header says about order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortOrder {
+pub(crate) enum SortOrder {
     Coordinate,
     Unsorted,
 }
 
 /// A read group line from `-R`, and its ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadGroup {
+pub(crate) struct ReadGroup {
     /// The whole `@RG` line with real tabs.
     pub line: String,
     pub id: String,
 }
 
 /// The header text.
-pub fn header_text(
+pub(crate) fn header_text(
     dict: &[RefSeq],
     order: SortOrder,
     read_group: Option<&ReadGroup>,
@@ -52,7 +52,7 @@ pub fn header_text(
 
 /// A command line fit for one header field: tabs and line breaks (a `-R` with real tabs) are
 /// written as `\t`, `\n` and `\r`, as the user would have typed them.
-pub fn escape_command_line(cl: &str) -> String {
+pub(crate) fn escape_command_line(cl: &str) -> String {
     cl.replace('\t', "\\t")
         .replace('\n', "\\n")
         .replace('\r', "\\r")
@@ -60,7 +60,7 @@ pub fn escape_command_line(cl: &str) -> String {
 
 /// Checks a `-R` read-group line (literal `\t` allowed, as bwa takes it, or real tabs) and
 /// returns it with real tabs, and its ID.
-pub fn parse_read_group(arg: &str) -> Result<ReadGroup> {
+pub(crate) fn parse_read_group(arg: &str) -> Result<ReadGroup> {
     let line = arg.replace("\\t", "\t");
     let usage = |what: &str| Error::Usage(format!("-R {}: {what}", escape_command_line(arg)));
     if !line.starts_with("@RG\t") {

@@ -21,7 +21,7 @@ pub mod flag {
 }
 
 /// Offset of the flag field inside an encoded BAM record, counted from its block_size field.
-pub const BAM_FLAG_OFFSET: usize = 18;
+pub(crate) const BAM_FLAG_OFFSET: usize = 18;
 
 /// An alignment record. Positions are 0-based; -1 means none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,14 +45,14 @@ pub struct SamRecord {
 
 impl SamRecord {
     /// Appends an integer tag (type `i`).
-    pub fn push_int(&mut self, tag: &[u8; 2], v: i32) {
+    pub(crate) fn push_int(&mut self, tag: &[u8; 2], v: i32) {
         self.aux.extend_from_slice(tag);
         self.aux.push(b'i');
         self.aux.extend_from_slice(&v.to_le_bytes());
     }
 
     /// Appends a string tag (type `Z`).
-    pub fn push_str(&mut self, tag: &[u8; 2], v: &[u8]) {
+    pub(crate) fn push_str(&mut self, tag: &[u8; 2], v: &[u8]) {
         self.aux.extend_from_slice(tag);
         self.aux.push(b'Z');
         self.aux.extend_from_slice(v);
@@ -102,7 +102,7 @@ impl SamRecord {
     }
 
     /// Appends the SAM text line (with newline); `names` are the reference names.
-    pub fn encode_sam(&self, names: &[String], out: &mut Vec<u8>) {
+    pub(crate) fn encode_sam(&self, names: &[String], out: &mut Vec<u8>) {
         use std::io::Write;
         let rname = |tid: i32| {
             usize::try_from(tid)
@@ -162,7 +162,7 @@ fn write_aux_text(mut aux: &[u8], out: &mut Vec<u8>) {
 }
 
 /// The BAI bin of the 0-based half-open range [beg, end) (SAM specification section 5.3).
-pub fn reg2bin(beg: i64, end: i64) -> u16 {
+pub(crate) fn reg2bin(beg: i64, end: i64) -> u16 {
     let end = end - 1;
     for (shift, offset) in [(14, 4681), (17, 585), (20, 73), (23, 9), (26, 1)] {
         if beg >> shift == end >> shift {

@@ -9,7 +9,7 @@ use super::output::TempPath;
 use crate::core::{Error, Result};
 
 /// A SAM stream being written.
-pub struct SamWriter {
+pub(crate) struct SamWriter {
     out: Box<dyn Write + Send>,
     tmp: Option<TempPath>,
     names: Vec<String>,
@@ -18,7 +18,7 @@ pub struct SamWriter {
 
 impl SamWriter {
     /// `-` is standard output; anything else a file written under a temporary name.
-    pub fn create(path: &Path, header: &str, dict: &[RefSeq]) -> Result<Self> {
+    pub(crate) fn create(path: &Path, header: &str, dict: &[RefSeq]) -> Result<Self> {
         let (out, tmp): (Box<dyn Write + Send>, _) = if path == Path::new("-") {
             (
                 Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())),
@@ -40,18 +40,18 @@ impl SamWriter {
     }
 
     /// The reference names, for records' RNAME fields.
-    pub fn names(&self) -> &[String] {
+    pub(crate) fn names(&self) -> &[String] {
         &self.names
     }
 
     /// Writes SAM text as it is.
-    pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.out
             .write_all(bytes)
             .map_err(|e| Error::io(&self.path, e))
     }
 
-    pub fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         self.out.flush().map_err(|e| Error::io(&self.path, e))?;
         drop(self.out);
         match self.tmp.take() {

@@ -14,7 +14,7 @@ use noodles_csi::binning_index::{BinningIndex, ReferenceSequence};
 
 /// A reference-counted BAI that answers as the index itself.
 #[derive(Clone)]
-pub struct SharedIndex(pub Arc<bai::Index>);
+pub(crate) struct SharedIndex(pub Arc<bai::Index>);
 
 impl BinningIndex for SharedIndex {
     fn min_shift(&self) -> u8 {

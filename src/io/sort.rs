@@ -12,10 +12,10 @@ use super::cleanup;
 use crate::core::{Error, Result};
 
 /// Sort key: (reference id or u32::MAX, position) then input order.
-pub type SortKey = (u64, u64);
+pub(crate) type SortKey = (u64, u64);
 
 /// The key of a record placed at `tid:pos` (tid < 0 sorts last), `order` breaking ties.
-pub fn sort_key(tid: i32, pos: i64, order: u64) -> SortKey {
+pub(crate) fn sort_key(tid: i32, pos: i64, order: u64) -> SortKey {
     let t = if tid < 0 {
         u64::from(u32::MAX)
     } else {
@@ -25,7 +25,7 @@ pub fn sort_key(tid: i32, pos: i64, order: u64) -> SortKey {
 }
 
 /// An external merge sorter of (key, bytes) records.
-pub struct Sorter {
+pub(crate) struct Sorter {
     entries: Vec<(SortKey, u32, u32)>,
     buf: Vec<u8>,
     limit: usize,
@@ -36,7 +36,7 @@ pub struct Sorter {
 impl Sorter {
     /// A sorter that keeps at most about `limit` bytes in memory, spilling into a temporary
     /// directory created in `dir`.
-    pub fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
+    pub(crate) fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
         cleanup::sweep(dir, ".zenome-sort.");
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".zenome-sort.{}.", std::process::id()))
@@ -53,7 +53,7 @@ impl Sorter {
     }
 
     /// Adds a record.
-    pub fn push(&mut self, key: SortKey, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn push(&mut self, key: SortKey, bytes: &[u8]) -> Result<()> {
         self.entries
             .push((key, self.buf.len() as u32, bytes.len() as u32));
         self.buf.extend_from_slice(bytes);
@@ -95,7 +95,10 @@ impl Sorter {
     }
 
     /// Emits every record in key order.
-    pub fn finish(mut self, mut emit: impl FnMut(SortKey, &[u8]) -> Result<()>) -> Result<()> {
+    pub(crate) fn finish(
+        mut self,
+        mut emit: impl FnMut(SortKey, &[u8]) -> Result<()>,
+    ) -> Result<()> {
         if self.runs.is_empty() {
             self.entries.par_sort_unstable_by_key(|e| e.0);
             for &(k, off, len) in &self.entries {

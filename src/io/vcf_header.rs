@@ -6,7 +6,12 @@ use super::dict::RefSeq;
 use super::sam_header::escape_command_line;
 
 /// The header text; each of `meta` is one line without its leading `##`.
-pub fn text(meta: &[String], dict: &[RefSeq], command_line: &str, samples: &[String]) -> String {
+pub(crate) fn text(
+    meta: &[String],
+    dict: &[RefSeq],
+    command_line: &str,
+    samples: &[String],
+) -> String {
     let mut h = String::from("##fileformat=VCFv4.2\n");
     for m in meta {
         h.push_str("##");

@@ -11,7 +11,7 @@ use super::vcf_record::VcfRecord;
 use crate::core::{Error, Result};
 
 /// A VCF being written.
-pub struct VcfWriter {
+pub(crate) struct VcfWriter {
     out: Box<dyn Write + Send>,
     tmp: Option<TempPath>,
     path: PathBuf,
@@ -20,13 +20,13 @@ pub struct VcfWriter {
 }
 
 /// Whether `path` names a bgzipped VCF.
-pub fn is_compressed(path: &Path) -> bool {
+pub(crate) fn is_compressed(path: &Path) -> bool {
     has_extension(path, ".gz")
 }
 
 impl VcfWriter {
     /// Creates the output and writes the header text.
-    pub fn create(path: &Path, header: &str) -> Result<Self> {
+    pub(crate) fn create(path: &Path, header: &str) -> Result<Self> {
         let (file, tmp): (Box<dyn Write + Send>, _) = if path == Path::new("-") {
             (Box::new(std::io::stdout()), None)
         } else {
@@ -58,7 +58,7 @@ impl VcfWriter {
     }
 
     /// Writes one record.
-    pub fn write(&mut self, r: &VcfRecord) -> Result<()> {
+    pub(crate) fn write(&mut self, r: &VcfRecord) -> Result<()> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
         r.write_text(&mut line);
@@ -68,7 +68,7 @@ impl VcfWriter {
     }
 
     /// Completes the file (and its `.tbi` when bgzipped) and renames it into place.
-    pub fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         self.out.flush().map_err(|e| Error::io(&self.path, e))?;
         drop(self.out);
         let Some(tmp) = self.tmp.take() else {

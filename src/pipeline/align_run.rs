@@ -21,13 +21,13 @@ use crate::io::sam_header::ReadGroup;
 use crate::io::sam_record::flag;
 
 /// Fragments per batch unless `--batch-size` says otherwise.
-pub const DEFAULT_BATCH: usize = 20_000;
+pub(crate) const DEFAULT_BATCH: usize = 20_000;
 /// The most fragments one batch may hold.
-pub const MAX_BATCH: usize = 10_000_000;
+pub(crate) const MAX_BATCH: usize = 10_000_000;
 
 /// Everything `zenome align` needs.
 #[derive(Debug, Clone)]
-pub struct AlignConfig {
+pub(crate) struct AlignConfig {
     pub reference: PathBuf,
     /// One FASTQ (single-end) or two (pairs).
     pub reads: Vec<PathBuf>,
@@ -41,7 +41,7 @@ pub struct AlignConfig {
 impl AlignConfig {
     /// zenome's defaults: sorted, duplicate-marked BAM, 20,000 fragments a batch, every worker
     /// thread for compression.
-    pub fn new(
+    pub(crate) fn new(
         reference: PathBuf,
         reads: Vec<PathBuf>,
         output: PathBuf,
@@ -67,14 +67,14 @@ impl AlignConfig {
     }
 
     /// The files the run reads.
-    pub fn inputs(&self) -> Vec<PathBuf> {
+    pub(crate) fn inputs(&self) -> Vec<PathBuf> {
         let mut v = vec![self.reference.clone(), index::index_path(&self.reference)];
         v.extend(self.reads.iter().cloned());
         v
     }
 
     /// The files the run writes, with the flag that names them.
-    pub fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
+    pub(crate) fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
         let mut v = vec![("-o", self.output.clone())];
         if self.sink.sorted && format_of(&self.output).is_ok_and(|f| f == super::sink::Format::Bam)
         {
@@ -84,7 +84,7 @@ impl AlignConfig {
     }
 
     /// Refuses impossible options and outputs before any work.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         self.align.validate()?;
         self.sink.validate()?;
         format_of(&self.output)?;
@@ -109,7 +109,7 @@ impl AlignConfig {
 }
 
 /// Loads `REF.zmi` when present, otherwise builds the index in memory (saying so).
-pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
+pub(crate) fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
     if let Some(index) = reference::load(reference)? {
         return Ok(index);
     }
@@ -124,7 +124,7 @@ pub fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index> {
 }
 
 /// Runs the alignment; returns its metrics.
-pub fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     cfg.validate()?;
     let mut m = Metrics::new("align", backend.name());
     // Read the first batch before the (slow) index so that bad input is reported at once.

@@ -9,14 +9,14 @@ use crate::io::fasta::Contig;
 use crate::io::vcf_writer::VcfWriter;
 
 /// The block held back (with its contig number), and how many were written.
-pub struct BlockJoin<'o> {
+pub(crate) struct BlockJoin<'o> {
     pending: Option<(usize, Block)>,
     opts: &'o GvcfOpts,
     pub written: u64,
 }
 
 impl<'o> BlockJoin<'o> {
-    pub fn new(opts: &'o GvcfOpts) -> Self {
+    pub(crate) fn new(opts: &'o GvcfOpts) -> Self {
         BlockJoin {
             pending: None,
             opts,
@@ -25,7 +25,7 @@ impl<'o> BlockJoin<'o> {
     }
 
     /// Takes the next block of contig `ci`, or `None` before a variant record and at the end.
-    pub fn put(
+    pub(crate) fn put(
         &mut self,
         w: &mut VcfWriter,
         contigs: &[Contig],

@@ -25,7 +25,7 @@ use crate::io::{bed, vcf_header};
 
 /// Everything `zenome call` needs.
 #[derive(Debug, Clone)]
-pub struct CallConfig {
+pub(crate) struct CallConfig {
     pub reference: PathBuf,
     pub bam: PathBuf,
     /// `.vcf.gz` (bgzipped, with `.tbi`), `.vcf`, or `-` for standard output.
@@ -42,7 +42,12 @@ pub struct CallConfig {
 
 impl CallConfig {
     /// Calls the whole BAM into a VCF with the default options, no gVCF.
-    pub fn new(reference: PathBuf, bam: PathBuf, output: PathBuf, command_line: String) -> Self {
+    pub(crate) fn new(
+        reference: PathBuf,
+        bam: PathBuf,
+        output: PathBuf,
+        command_line: String,
+    ) -> Self {
         CallConfig {
             reference,
             bam,
@@ -56,7 +61,7 @@ impl CallConfig {
     }
 
     /// The files the run reads.
-    pub fn inputs(&self) -> Vec<PathBuf> {
+    pub(crate) fn inputs(&self) -> Vec<PathBuf> {
         let mut v = vec![
             self.reference.clone(),
             index::index_path(&self.reference),
@@ -68,7 +73,7 @@ impl CallConfig {
     }
 
     /// The files the run writes, with the flag that names them.
-    pub fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
+    pub(crate) fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
         let mut v = vec![("-o", self.output.clone())];
         if vcf_writer::is_compressed(&self.output) {
             v.push(("-o", with_suffix(&self.output, ".tbi")));
@@ -77,7 +82,7 @@ impl CallConfig {
     }
 
     /// Refuses impossible options and outputs before any work.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         self.opts.validate()?;
         if has_extension(&self.output, ".bcf") {
             return Err(Error::Usage(format!(
@@ -102,7 +107,7 @@ struct Inputs {
 }
 
 /// Runs the caller; returns its metrics.
-pub fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     cfg.validate()?;
     let mut m = Metrics::new("call", backend.name());
     let t = Instant::now();

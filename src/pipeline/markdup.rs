@@ -17,19 +17,19 @@ const PAIR_END: u64 = 0;
 const SINGLE: u64 = 1;
 
 /// Collects the duplicate keys of all fragments, in fragment order.
-pub struct DupMarker {
+pub(crate) struct DupMarker {
     pairs: Sorter,
     ends: Sorter,
     fragments: u64,
 }
 
 /// One bit per fragment: set when the fragment is a duplicate.
-pub struct DupSet {
+pub(crate) struct DupSet {
     bits: Vec<u64>,
 }
 
 impl DupSet {
-    pub fn contains(&self, fragment: u64) -> bool {
+    pub(crate) fn contains(&self, fragment: u64) -> bool {
         let word = (fragment / 64) as usize;
         self.bits
             .get(word)
@@ -43,12 +43,8 @@ impl DupSet {
     }
 
     /// How many fragments are duplicates.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.bits.iter().map(|w| u64::from(w.count_ones())).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -100,7 +96,7 @@ impl Best {
 
 impl DupMarker {
     /// A marker whose two sorters each keep about `limit` bytes in memory, spilling into `dir`.
-    pub fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
+    pub(crate) fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
         Ok(DupMarker {
             pairs: Sorter::new(limit, dir)?,
             ends: Sorter::new(limit, dir)?,
@@ -109,7 +105,7 @@ impl DupMarker {
     }
 
     /// Takes the ends of fragments `first`, `first + 1`, ...
-    pub fn push(&mut self, first: u64, frags: &[DupEnds]) -> Result<()> {
+    pub(crate) fn push(&mut self, first: u64, frags: &[DupEnds]) -> Result<()> {
         for (i, f) in frags.iter().enumerate() {
             let fragment = first + i as u64;
             let p = payload(f.score, fragment);
@@ -129,7 +125,7 @@ impl DupMarker {
     }
 
     /// Decides which fragments are duplicates.
-    pub fn finish(self) -> Result<DupSet> {
+    pub(crate) fn finish(self) -> Result<DupSet> {
         let mut dups = DupSet {
             bits: vec![0; self.fragments.div_ceil(64) as usize],
         };

@@ -8,7 +8,7 @@ use crate::io::output::TempPath;
 
 /// Named stage durations and counters of one command.
 #[derive(Debug, Clone, Default)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     pub command: String,
     pub device: String,
     pub stages: Vec<(String, f64)>,
@@ -16,7 +16,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(command: &str, device: &str) -> Self {
+    pub(crate) fn new(command: &str, device: &str) -> Self {
         Metrics {
             command: command.into(),
             device: device.into(),
@@ -25,7 +25,7 @@ impl Metrics {
     }
 
     /// Adds the time since `since` to stage `name`.
-    pub fn time(&mut self, name: &str, since: Instant) {
+    pub(crate) fn time(&mut self, name: &str, since: Instant) {
         let secs = since.elapsed().as_secs_f64();
         match self.stages.iter_mut().find(|s| s.0 == name) {
             Some(s) => s.1 += secs,
@@ -33,19 +33,19 @@ impl Metrics {
         }
     }
 
-    pub fn count(&mut self, name: &str, n: u64) {
+    pub(crate) fn count(&mut self, name: &str, n: u64) {
         match self.counts.iter_mut().find(|s| s.0 == name) {
             Some(s) => s.1 += n,
             None => self.counts.push((name.into(), n)),
         }
     }
 
-    pub fn get(&self, name: &str) -> u64 {
+    pub(crate) fn get(&self, name: &str) -> u64 {
         self.counts.iter().find(|c| c.0 == name).map_or(0, |c| c.1)
     }
 
     /// The metrics as a JSON object.
-    pub fn to_json(&self, total_seconds: f64) -> String {
+    pub(crate) fn to_json(&self, total_seconds: f64) -> String {
         let stages: Vec<String> = self
             .stages
             .iter()
@@ -72,7 +72,7 @@ impl Metrics {
     }
 
     /// Writes the JSON to `path` (under a temporary name until complete).
-    pub fn write(&self, path: &Path, total_seconds: f64) -> Result<()> {
+    pub(crate) fn write(&self, path: &Path, total_seconds: f64) -> Result<()> {
         let tmp = TempPath::new(path);
         std::fs::write(tmp.path(), self.to_json(total_seconds)).map_err(|e| Error::io(path, e))?;
         tmp.commit()

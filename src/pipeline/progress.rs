@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A spinner counting `unit`s, hidden unless standard error is a terminal.
-pub fn spinner(unit: &str) -> ProgressBar {
+pub(crate) fn spinner(unit: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

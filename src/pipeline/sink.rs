@@ -18,7 +18,7 @@ use crate::io::sort::{Sorter, sort_key};
 
 /// Output options.
 #[derive(Debug, Clone)]
-pub struct SinkOpts {
+pub(crate) struct SinkOpts {
     /// Coordinate-sort the BAM (and index it); `--unsorted` keeps input order.
     pub sorted: bool,
     /// Mark duplicates while sorting; `--no-markdup` turns it off.
@@ -48,7 +48,7 @@ impl Default for SinkOpts {
 
 impl SinkOpts {
     /// Refuses values the sink cannot work with, naming the flag.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if self.sort_mem < 1 << 20 {
             return Err(Error::Usage(format!(
                 "--sort-mem {}: at least 1 MiB",
@@ -61,7 +61,7 @@ impl SinkOpts {
 
 /// What an output path asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// `-` (standard output) or `*.sam`: SAM text in input order.
     Sam,
     /// Anything else: BAM.
@@ -69,7 +69,7 @@ pub enum Format {
 }
 
 /// The format an output path names (the extension, in any case); CRAM is refused for now.
-pub fn format_of(path: &Path) -> Result<Format> {
+pub(crate) fn format_of(path: &Path) -> Result<Format> {
     if path == Path::new("-") || has_extension(path, ".sam") {
         return Ok(Format::Sam);
     }
@@ -83,7 +83,7 @@ pub fn format_of(path: &Path) -> Result<Format> {
 }
 
 /// An output in progress.
-pub enum Sink {
+pub(crate) enum Sink {
     Sam(SamWriter),
     Bam(BamWriter),
     Sorted {
@@ -101,7 +101,7 @@ fn order(fragment: u64, j: usize) -> u64 {
 
 impl Sink {
     /// Opens the output named by `path`: `-` or `*.sam` for SAM, otherwise BAM.
-    pub fn create(path: &Path, dict: &[RefSeq], o: &SinkOpts) -> Result<Sink> {
+    pub(crate) fn create(path: &Path, dict: &[RefSeq], o: &SinkOpts) -> Result<Sink> {
         let is_sam = format_of(path)? == Format::Sam;
         let sorted = o.sorted && !is_sam;
         let order = if sorted {
@@ -144,7 +144,7 @@ impl Sink {
     }
 
     /// Takes one batch: records per fragment (fragment indices from `first`) and dup ends.
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         first: u64,
         records: &[Vec<SamRecord>],
@@ -193,7 +193,7 @@ impl Sink {
     }
 
     /// Completes the output; returns the number of fragments marked duplicate.
-    pub fn finish(self) -> Result<u64> {
+    pub(crate) fn finish(self) -> Result<u64> {
         match self {
             Sink::Sam(w) => w.finish().map(|_| 0),
             Sink::Bam(w) => w.finish(false).map(|_| 0),

@@ -5,7 +5,7 @@ use crate::core::rng::Rng;
 use crate::io::fasta::Contig;
 
 /// A random contig of `len` bases with repeats.
-pub fn random_genome(name: &str, len: usize, rng: &mut Rng) -> Contig {
+pub(crate) fn random_genome(name: &str, len: usize, rng: &mut Rng) -> Contig {
     let mut seq: Vec<u8> = (0..len).map(|_| rng.base()).collect();
     let element: Vec<u8> = (0..300).map(|_| rng.base()).collect();
     let mut at = 0;

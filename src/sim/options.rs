@@ -7,7 +7,7 @@ use crate::io::fastq::MAX_READ_LEN;
 
 /// Simulation options.
 #[derive(Debug, Clone)]
-pub struct SimOpts {
+pub(crate) struct SimOpts {
     pub seed: u64,
     pub genome_size: usize,
     pub depth: f64,
@@ -45,7 +45,7 @@ impl Default for SimOpts {
 impl SimOpts {
     /// Refuses values that cannot make a simulation (a zero read length never ends), naming
     /// the flag.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         let bad = |flag: &str, value: String, what: &str| {
             Err(Error::Usage(format!("{flag} {value}: {what}")))
         };

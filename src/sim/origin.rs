@@ -2,7 +2,7 @@
 //! 1-based leftmost reference positions of the first and second read.
 
 /// Formats a read name.
-pub fn name(index: &str, contig: &str, first: (u64, bool), second: (u64, bool)) -> String {
+pub(crate) fn name(index: &str, contig: &str, first: (u64, bool), second: (u64, bool)) -> String {
     let s = |rev: bool| if rev { '-' } else { '+' };
     format!(
         "s{index}:{contig}:{}:{}:{}:{}",
@@ -15,13 +15,13 @@ pub fn name(index: &str, contig: &str, first: (u64, bool), second: (u64, bool)) 
 
 /// The true origin of a simulated read: contig, and (1-based position, reverse) per mate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     pub contig: String,
     pub mates: [(u64, bool); 2],
 }
 
 /// Parses a name made by [`name`]; None for any other name.
-pub fn parse(name: &str) -> Option<Origin> {
+pub(crate) fn parse(name: &str) -> Option<Origin> {
     let mut parts = name.rsplitn(5, ':');
     let s2 = parts.next()?;
     let p2 = parts.next()?.parse().ok()?;
@@ -39,7 +39,7 @@ pub fn parse(name: &str) -> Option<Origin> {
 /// right: on the origin's contig and overlapping the read's true span `len` bases from its
 /// origin, widened by `slack`. Overlap rather than equal starts, so that a read clipped at a
 /// large indel (placed at the right locus, but starting past the clip) counts as right.
-pub fn is_correct(
+pub(crate) fn is_correct(
     o: &Origin,
     mate: usize,
     contig: &str,

@@ -14,7 +14,7 @@ use crate::io::fastq;
 use crate::io::gz::GzWriter;
 
 /// Positions (0-based on the contig) where forward-strand reads often carry `base`.
-pub fn hotspots(len: usize, n: usize, rng: &mut Rng) -> Vec<(usize, u8)> {
+pub(crate) fn hotspots(len: usize, n: usize, rng: &mut Rng) -> Vec<(usize, u8)> {
     let mut out: Vec<(usize, u8)> = (0..n)
         .map(|_| (200 + rng.below(len.saturating_sub(400).max(1)), rng.base()))
         .collect();
@@ -30,7 +30,7 @@ struct Piece {
 }
 
 /// Writes the read pairs; returns how many.
-pub fn simulate_pairs(
+pub(crate) fn simulate_pairs(
     haps: &[Haplotype; 2],
     contig: &Contig,
     offset: usize,

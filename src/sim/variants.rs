@@ -6,7 +6,7 @@ use crate::core::rng::Rng;
 /// A variant: 0-based position, REF and ALT base codes (indels carry the padding base), and
 /// which haplotypes carry the ALT.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Variant {
+pub(crate) struct Variant {
     pub pos: usize,
     pub reference: Vec<u8>,
     pub alt: Vec<u8>,
@@ -14,7 +14,7 @@ pub struct Variant {
 }
 
 /// Places variants along `seq`, never closer than a few bases, never over an N.
-pub fn place(seq: &[u8], rng: &mut Rng, snp_rate: f64, indel_rate: f64) -> Vec<Variant> {
+pub(crate) fn place(seq: &[u8], rng: &mut Rng, snp_rate: f64, indel_rate: f64) -> Vec<Variant> {
     let mut out = Vec::new();
     let mut pos = 100;
     let gap = |rng: &mut Rng, rate: f64| (-(rng.unit().max(1e-12)).ln() / rate) as usize;
@@ -78,7 +78,7 @@ fn indel(seq: &[u8], pos: usize, rng: &mut Rng, on: [bool; 2]) -> Variant {
 
 /// One haplotype: its bases and, for each, the reference position it stands at (inserted
 /// bases take the position of the base before them).
-pub struct Haplotype {
+pub(crate) struct Haplotype {
     pub seq: Vec<u8>,
     pub ref_pos: Vec<u32>,
 }
@@ -91,7 +91,7 @@ impl Haplotype {
 }
 
 /// The two haplotypes the truth set makes.
-pub fn haplotypes(seq: &[u8], truth: &[Variant]) -> [Haplotype; 2] {
+pub(crate) fn haplotypes(seq: &[u8], truth: &[Variant]) -> [Haplotype; 2] {
     let make = |h: usize| {
         let mut out = Haplotype {
             seq: Vec::with_capacity(seq.len()),

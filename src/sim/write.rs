@@ -14,7 +14,7 @@ use crate::io::vcf_record::VcfRecord;
 use crate::io::vcf_writer::VcfWriter;
 
 /// The truth set; `offset` places the simulated slice on its source contig.
-pub fn truth_vcf(path: &Path, c: &Contig, offset: usize, truth: &[Variant]) -> Result<()> {
+pub(crate) fn truth_vcf(path: &Path, c: &Contig, offset: usize, truth: &[Variant]) -> Result<()> {
     let dict = [RefSeq {
         name: c.name.clone(),
         len: (offset + c.seq.len()) as u64,
@@ -39,7 +39,7 @@ pub fn truth_vcf(path: &Path, c: &Contig, offset: usize, truth: &[Variant]) -> R
 }
 
 /// A BED file covering the simulated sequence.
-pub fn bed(path: &Path, name: &str, offset: usize, len: usize) -> Result<()> {
+pub(crate) fn bed(path: &Path, name: &str, offset: usize, len: usize) -> Result<()> {
     bed::write(
         path,
         &[BedRecord::new(name, offset as i64, (offset + len) as i64)],
@@ -47,7 +47,12 @@ pub fn bed(path: &Path, name: &str, offset: usize, len: usize) -> Result<()> {
 }
 
 /// The strand-error hotspots as BED, the wrong base in the name column.
-pub fn hotspots(path: &Path, name: &str, offset: usize, spots: &[(usize, u8)]) -> Result<()> {
+pub(crate) fn hotspots(
+    path: &Path,
+    name: &str,
+    offset: usize,
+    spots: &[(usize, u8)],
+) -> Result<()> {
     let records: Vec<BedRecord> = spots
         .iter()
         .map(|&(p, b)| {

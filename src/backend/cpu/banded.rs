@@ -7,7 +7,7 @@ use super::oracle::finish;
 use crate::backend::Scoring;
 
 /// Aligns `q` in `t` within diagonals `lo..=hi`; identical results to [`super::oracle::align`].
-pub fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligned {
+pub(crate) fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligned {
     let (m, n) = (q.len() as i64, t.len() as i64);
     let (lo, hi) = (i64::from(lo), i64::from(hi));
     let width = (hi - lo + 1).max(0) as usize;

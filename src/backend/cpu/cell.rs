@@ -5,19 +5,19 @@
 use crate::backend::Scoring;
 
 /// Minus infinity, far enough from `i32::MIN` that subtracting penalties cannot overflow.
-pub const NEG: i32 = i32::MIN / 4;
+pub(crate) const NEG: i32 = i32::MIN / 4;
 
 /// Traceback byte: low two bits say where H came from, bit 2 that E extended, bit 3 that F did.
-pub const FROM_DIAG: u8 = 0;
-pub const FROM_START: u8 = 1;
-pub const FROM_E: u8 = 2;
-pub const FROM_F: u8 = 3;
-pub const E_EXTENDED: u8 = 4;
-pub const F_EXTENDED: u8 = 8;
+pub(crate) const FROM_DIAG: u8 = 0;
+pub(crate) const FROM_START: u8 = 1;
+pub(crate) const FROM_E: u8 = 2;
+pub(crate) const FROM_F: u8 = 3;
+pub(crate) const E_EXTENDED: u8 = 4;
+pub(crate) const F_EXTENDED: u8 = 8;
 
 /// Neighbours of cell (i, j): H of (i-1, j-1), H and F of (i-1, j), H and E of (i, j-1).
 #[derive(Clone, Copy)]
-pub struct Neighbours {
+pub(crate) struct Neighbours {
     pub diag_h: i32,
     pub up_h: i32,
     pub up_f: i32,
@@ -28,7 +28,7 @@ pub struct Neighbours {
 /// Computes (H, E, F, traceback byte) for a cell whose substitution score is `sub` and whose
 /// fresh-start value (the cost of clipping the query bases before it) is `fresh`.
 #[inline(always)]
-pub fn update(s: &Scoring, n: Neighbours, sub: i32, fresh: i32) -> (i32, i32, i32, u8) {
+pub(crate) fn update(s: &Scoring, n: Neighbours, sub: i32, fresh: i32) -> (i32, i32, i32, u8) {
     let open = s.gap_open + s.gap_extend;
     let (e_ext, e_open) = (n.left_e - s.gap_extend, n.left_h - open);
     let (e, mut tb) = if e_ext > e_open {
@@ -61,14 +61,14 @@ pub fn update(s: &Scoring, n: Neighbours, sub: i32, fresh: i32) -> (i32, i32, i3
 
 /// Tracks the best end cell: score net of the end clip, preferring end-to-end on ties.
 #[derive(Clone, Copy)]
-pub struct Best {
+pub(crate) struct Best {
     pub score: i32,
     pub i: usize,
     pub j: usize,
 }
 
 impl Best {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Best {
             score: i32::MIN,
             i: 0,
@@ -77,7 +77,7 @@ impl Best {
     }
 
     #[inline(always)]
-    pub fn offer(&mut self, h: i32, i: usize, j: usize, m: usize, clip: i32) {
+    pub(crate) fn offer(&mut self, h: i32, i: usize, j: usize, m: usize, clip: i32) {
         let score = if i == m { h } else { h - clip };
         if score > self.score || (score == self.score && i == m && self.i != m) {
             *self = Best { score, i, j };
@@ -93,7 +93,7 @@ impl Default for Best {
 
 /// Builds the CIGAR by walking traceback bytes from the best cell; `tb(i, j)` returns the
 /// byte of cell (i, j). Returns (query start, target start, CIGAR in BAM encoding).
-pub fn traceback(best: Best, tb: impl Fn(usize, usize) -> u8) -> (usize, usize, Vec<u32>) {
+pub(crate) fn traceback(best: Best, tb: impl Fn(usize, usize) -> u8) -> (usize, usize, Vec<u32>) {
     #[derive(PartialEq)]
     enum State {
         H,

@@ -6,7 +6,7 @@ use super::cell::{Best, NEG, Neighbours, traceback, update};
 use crate::backend::Scoring;
 
 /// Aligns `q` in `t` within diagonals `lo..=hi` (see [`crate::backend::ExtendJob`]).
-pub fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligned {
+pub(crate) fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligned {
     let (m, n) = (q.len(), t.len());
     let w = n + 1;
     let mut h = vec![NEG; (m + 1) * w];
@@ -39,7 +39,7 @@ pub fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligned {
 }
 
 /// Turns the best cell and traceback into a result (shared with the banded kernel).
-pub fn finish(best: Best, tb: impl Fn(usize, usize) -> u8) -> Aligned {
+pub(crate) fn finish(best: Best, tb: impl Fn(usize, usize) -> u8) -> Aligned {
     if best.score == i32::MIN {
         return Aligned {
             score: i32::MIN,

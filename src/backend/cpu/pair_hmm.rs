@@ -11,23 +11,23 @@ use std::sync::OnceLock;
 use crate::backend::pair_hmm::{PairHmmBatch, PairHmmJob};
 
 /// Float results below this are too close to underflow to trust: they are recomputed in double.
-pub const MIN_ACCEPTED: f32 = 1e-28;
+pub(crate) const MIN_ACCEPTED: f32 = 1e-28;
 
 /// Scaling of the initial condition (GATK uses 2^120 for float and 2^1020 for double).
-pub const INITIAL_F32: f32 = 1.329_228e36; // 2^120
+pub(crate) const INITIAL_F32: f32 = 1.329_228e36; // 2^120
 const INITIAL_LOG10_F32: f64 = 36.123_599_479_677_74; // 120 * log10(2)
 const INITIAL_F64: f64 = 1.123_558_209_288_947_4e307; // 2^1020
 const INITIAL_LOG10_F64: f64 = 307.050_595_577_260_5; // 1020 * log10(2)
 
 /// 10^(-q/10) for q in 0..128, computed once in double and shared by every kernel.
-pub fn error_prob(q: u8) -> f64 {
+pub(crate) fn error_prob(q: u8) -> f64 {
     static TABLE: OnceLock<[f64; 128]> = OnceLock::new();
     TABLE.get_or_init(|| std::array::from_fn(|q| 10f64.powf(-(q as f64) / 10.0)))
         [usize::from(q.min(127))]
 }
 
 /// The arithmetic the recurrence needs, for f32 and f64.
-pub trait Real: Copy + Add<Output = Self> + Mul<Output = Self> + PartialOrd {
+pub(crate) trait Real: Copy + Add<Output = Self> + Mul<Output = Self> + PartialOrd {
     const ZERO: Self;
     fn from_f64(x: f64) -> Self;
     fn to_f64(self) -> f64;
@@ -54,7 +54,7 @@ impl Real for f64 {
 }
 
 /// Per-read-position transition probabilities: M->M, gap->M, M->I, I->I, M->D, D->D.
-pub struct Transitions<T> {
+pub(crate) struct Transitions<T> {
     pub mm: T,
     pub gm: T,
     pub mi: T,
@@ -63,7 +63,7 @@ pub struct Transitions<T> {
     pub dd: T,
 }
 
-pub fn transitions<T: Real>(ins: u8, del: u8, gcp: u8) -> Transitions<T> {
+pub(crate) fn transitions<T: Real>(ins: u8, del: u8, gcp: u8) -> Transitions<T> {
     let (pi, pd, pg) = (error_prob(ins), error_prob(del), error_prob(gcp));
     Transitions {
         mm: T::from_f64(1.0 - (pi + pd)),
@@ -141,17 +141,19 @@ fn forward<T: Real>(b: &PairHmmBatch, job: &PairHmmJob, initial: T) -> T {
 }
 
 /// The oracle: everything in double precision.
-pub fn log10_oracle(b: &PairHmmBatch, job: &PairHmmJob) -> f64 {
+pub(crate) fn log10_oracle(b: &PairHmmBatch, job: &PairHmmJob) -> f64 {
     forward::<f64>(b, job, INITIAL_F64).log10() - INITIAL_LOG10_F64
 }
 
-/// The fast path: float, recomputed in double when the float result is too small to trust.
-pub fn log10_fast(b: &PairHmmBatch, job: &PairHmmJob) -> f64 {
+/// The scalar fast path: float, recomputed in double when the float result is too small to trust
+/// (the lanes of `pair_hmm_lanes` are checked against it).
+#[cfg(test)]
+pub(crate) fn log10_fast(b: &PairHmmBatch, job: &PairHmmJob) -> f64 {
     from_float(b, job, forward::<f32>(b, job, INITIAL_F32))
 }
 
 /// log10 of a scaled float forward sum, or the double-precision result when it is too small.
-pub fn from_float(b: &PairHmmBatch, job: &PairHmmJob, x: f32) -> f64 {
+pub(crate) fn from_float(b: &PairHmmBatch, job: &PairHmmJob, x: f32) -> f64 {
     if x < MIN_ACCEPTED {
         return log10_oracle(b, job);
     }

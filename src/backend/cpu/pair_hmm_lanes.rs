@@ -18,7 +18,7 @@ type V = [f32; LANES];
 const ZERO: V = [0.0; LANES];
 
 /// log10 likelihood of every job in `b`, in job order.
-pub fn log10_all(b: &PairHmmBatch) -> Vec<f64> {
+pub(crate) fn log10_all(b: &PairHmmBatch) -> Vec<f64> {
     let mut order: Vec<usize> = (0..b.jobs.len()).collect();
     order.sort_unstable_by_key(|&i| (b.jobs[i].read_len, b.jobs[i].hap_len, i));
     let per_group: Vec<Vec<(usize, f64)>> = order
