@@ -27,7 +27,13 @@ fn extend(c: &mut Criterion) {
 }
 
 fn pair_hmm(c: &mut Criterion) {
-    let b = workload::pair_hmm_batch(8, 4, 40, 300, 2);
+    let shape = workload::PairHmmShape {
+        regions: 8,
+        haps: 4,
+        reads: 40,
+        hap_len: 300,
+    };
+    let b = workload::pair_hmm_batch(&shape, 2);
     let mut g = c.benchmark_group("pair_hmm");
     g.throughput(Throughput::Elements(b.len() as u64));
     g.sample_size(10);

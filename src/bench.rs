@@ -19,8 +19,7 @@ use crate::sim::SimOpts;
 #[derive(Debug, Clone)]
 pub(crate) struct BenchOpts {
     pub extend_jobs: usize,
-    /// Active regions, haplotypes per region, reads per region, haplotype length.
-    pub pair_hmm: (usize, usize, usize, usize),
+    pub pair_hmm: workload::PairHmmShape,
     /// Each kernel repeats for at least this long.
     pub min_seconds: f64,
     pub genome_size: usize,
@@ -32,7 +31,12 @@ impl BenchOpts {
     pub(crate) fn standard() -> Self {
         BenchOpts {
             extend_jobs: 20_000,
-            pair_hmm: (40, 4, 60, 300),
+            pair_hmm: workload::PairHmmShape {
+                regions: 40,
+                haps: 4,
+                reads: 60,
+                hap_len: 300,
+            },
             min_seconds: 2.0,
             genome_size: 1_000_000,
             depth: 30.0,
@@ -43,7 +47,12 @@ impl BenchOpts {
     pub(crate) fn quick() -> Self {
         BenchOpts {
             extend_jobs: 2_000,
-            pair_hmm: (4, 4, 20, 300),
+            pair_hmm: workload::PairHmmShape {
+                regions: 4,
+                haps: 4,
+                reads: 20,
+                hap_len: 300,
+            },
             min_seconds: 0.05,
             genome_size: 100_000,
             depth: 10.0,
@@ -78,8 +87,7 @@ pub(crate) fn run(
     command_line: &str,
 ) -> Result<BenchReport> {
     let extend = workload::extend_batch(o.extend_jobs, 1);
-    let (regions, haps, reads, hap_len) = o.pair_hmm;
-    let hmm = workload::pair_hmm_batch(regions, haps, reads, hap_len, 2);
+    let hmm = workload::pair_hmm_batch(&o.pair_hmm, 2);
     let oracle = CpuBackend::new(CpuKernel::Oracle);
     let kernels = vec![
         kernels::extend(backend, &extend, o.min_seconds)?,

@@ -14,9 +14,17 @@ use crate::io::sam_record::{SamRecord, flag};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DupEnds {
     /// (contig, unclipped 5' position, reverse) of each mapped primary read.
-    pub ends: [Option<(u32, i64, bool)>; 2],
+    pub ends: [Option<FivePrime>; 2],
     /// Sum of base qualities of at least 15, over both reads (Picard's choice of the best copy).
     pub score: u32,
+}
+
+/// Where a mapped read starts on the reference, clips counted: its unclipped 5' end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FivePrime {
+    pub contig: u32,
+    pub pos: i64,
+    pub rev: bool,
 }
 
 /// One read's chosen placement for output.
@@ -291,11 +299,11 @@ pub(crate) fn dup_ends(mates: [Option<&Placed>; 2]) -> DupEnds {
             .map(|&q| u32::from(q))
             .sum::<u32>();
         if let Some(a) = p.aln {
-            ends[m] = Some((
-                a.contig,
-                a.unclipped_five_prime(p.read.seq.len() as u32),
-                a.rev,
-            ));
+            ends[m] = Some(FivePrime {
+                contig: a.contig,
+                pos: a.unclipped_five_prime(p.read.seq.len() as u32),
+                rev: a.rev,
+            });
         }
     }
     DupEnds { ends, score }

@@ -30,16 +30,27 @@ pub fn extend_batch(n: usize, seed: u64) -> ExtendBatch {
     b
 }
 
-/// `regions` active regions, each with `haps` haplotypes of `hap_len` bases (the first is the
-/// reference, the others carry a SNP or a small indel) and `reads` reads drawn from them with
-/// about 1% errors and qualities between 10 and 40; every read is scored against every haplotype.
-pub fn pair_hmm_batch(
-    regions: usize,
-    haps: usize,
-    reads: usize,
-    hap_len: usize,
-    seed: u64,
-) -> PairHmmBatch {
+/// The shape of a pair-HMM workload.
+#[derive(Debug, Clone, Copy)]
+pub struct PairHmmShape {
+    /// Active regions...
+    pub regions: usize,
+    /// ...each with this many haplotypes (the first the reference, the others with a SNP or a
+    /// small indel) of `hap_len` bases...
+    pub haps: usize,
+    pub hap_len: usize,
+    /// ...and this many reads drawn from them, each scored against every haplotype.
+    pub reads: usize,
+}
+
+/// A pair-HMM batch of `shape`: reads with about 1% errors and qualities between 10 and 40.
+pub fn pair_hmm_batch(shape: &PairHmmShape, seed: u64) -> PairHmmBatch {
+    let PairHmmShape {
+        regions,
+        haps,
+        reads,
+        hap_len,
+    } = *shape;
     let mut rng = Rng::new(seed);
     let mut b = PairHmmBatch::default();
     for _ in 0..regions {
@@ -94,8 +105,14 @@ mod tests {
         assert_eq!(a.queries, b.queries);
         assert_eq!(a.len(), 50);
         assert!(a.jobs.iter().all(|j| j.query_len as usize == READ_LEN - 1));
-        let p = pair_hmm_batch(2, 3, 10, 300, 3);
+        let shape = PairHmmShape {
+            regions: 2,
+            haps: 3,
+            reads: 10,
+            hap_len: 300,
+        };
+        let p = pair_hmm_batch(&shape, 3);
         assert_eq!(p.len(), 2 * 3 * 10);
-        assert_eq!(p.bases, pair_hmm_batch(2, 3, 10, 300, 3).bases);
+        assert_eq!(p.bases, pair_hmm_batch(&shape, 3).bases);
     }
 }

@@ -31,18 +31,47 @@ pub(crate) fn forget(path: &Path) {
     }
 }
 
-/// Removes every registered temporary file and folder.
-pub(crate) fn remove_all() {
-    let paths = match registry().lock() {
-        Ok(mut v) => std::mem::take(&mut *v),
-        Err(_) => return,
+/// Removes every registered temporary file and folder, and any other temporary of this
+/// process beside them (one being created while the signal arrived), then ends the process
+/// with `status`. The registry stays locked: no new temporary can register meanwhile.
+fn remove_all_and_exit(status: i32) -> ! {
+    let guard = registry().lock();
+    let paths: Vec<PathBuf> = match &guard {
+        Ok(v) => v.to_vec(),
+        Err(poisoned) => poisoned.get_ref().to_vec(),
     };
-    for p in paths {
-        if p.is_dir() {
-            let _ = std::fs::remove_dir_all(&p);
-        } else {
-            let _ = std::fs::remove_file(&p);
+    let pid = std::process::id();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for p in &paths {
+        remove(p);
+        if let Some(dir) = p.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.to_path_buf());
+            }
         }
+    }
+    let (tmp, sort) = (format!(".tmp.{pid}"), format!(".zenome-sort.{pid}."));
+    for dir in dirs {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(&tmp) || name.starts_with(&sort) {
+                remove(&entry.path());
+            }
+        }
+    }
+    std::process::exit(status)
+}
+
+fn remove(p: &Path) {
+    if p.is_dir() {
+        let _ = std::fs::remove_dir_all(p);
+    } else {
+        let _ = std::fs::remove_file(p);
     }
 }
 
@@ -55,14 +84,13 @@ pub fn install_signal_handlers() -> std::io::Result<()> {
             if sig == SIGXFSZ {
                 continue;
             }
-            remove_all();
             let name = match sig {
                 SIGINT => "interrupted",
                 SIGTERM => "terminated",
                 _ => "hung up",
             };
-            eprintln!("zenome: {name}; temporary files removed, no output written");
-            std::process::exit(128 + sig);
+            eprintln!("zenome: {name}; temporary files removed");
+            remove_all_and_exit(128 + sig);
         }
     });
     Ok(())
@@ -91,12 +119,7 @@ pub(crate) fn sweep(dir: &Path, prefix: &str) {
             && pid != std::process::id()
             && !alive(pid)
         {
-            let p = entry.path();
-            let _ = if p.is_dir() {
-                std::fs::remove_dir_all(&p)
-            } else {
-                std::fs::remove_file(&p)
-            };
+            remove(&entry.path());
         }
     }
 }

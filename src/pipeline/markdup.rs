@@ -7,7 +7,7 @@
 //! sorter (pairs keyed by both ends; single reads, and markers for the ends of pairs, keyed by one
 //! end), the sorted streams are read once, and what remains is one bit per fragment.
 
-use crate::align::record::DupEnds;
+use crate::align::record::{DupEnds, FivePrime};
 use crate::core::{Error, Result};
 use crate::io::sort::Sorter;
 
@@ -50,7 +50,7 @@ impl DupSet {
 
 /// A 5' end as one sortable number: contig, position (offset so that clipped ends before the
 /// contig start stay ordered) and strand.
-fn end_key((contig, pos, rev): (u32, i64, bool)) -> u64 {
+fn end_key(FivePrime { contig, pos, rev }: FivePrime) -> u64 {
     let offset = (pos.clamp(-(1 << 31), (1 << 31) - 1) + (1 << 31)) as u64;
     (u64::from(contig) << 33) | (offset << 1) | u64::from(rev)
 }
@@ -168,16 +168,20 @@ impl DupMarker {
 mod tests {
     use super::*;
 
+    fn end(contig: u32, pos: i64, rev: bool) -> FivePrime {
+        FivePrime { contig, pos, rev }
+    }
+
     fn pair(a: i64, b: i64, score: u32) -> DupEnds {
         DupEnds {
-            ends: [Some((0, a, false)), Some((0, b, true))],
+            ends: [Some(end(0, a, false)), Some(end(0, b, true))],
             score,
         }
     }
 
     fn single(pos: i64, score: u32) -> DupEnds {
         DupEnds {
-            ends: [Some((0, pos, false)), None],
+            ends: [Some(end(0, pos, false)), None],
             score,
         }
     }
@@ -225,7 +229,7 @@ mod tests {
                 match x % 5 {
                     0 => single(a, score),
                     1 => DupEnds {
-                        ends: [None, Some((1, a, true))],
+                        ends: [None, Some(end(1, a, true))],
                         score,
                     },
                     _ => pair(a, a + ((x >> 20) % 7) as i64 * 50, score),
@@ -242,11 +246,11 @@ mod tests {
     #[test]
     fn end_keys_order_like_their_ends() {
         let ends = [
-            (0, -5, false),
-            (0, -5, true),
-            (0, 0, false),
-            (0, 1 << 30, false),
-            (1, -1, false),
+            end(0, -5, false),
+            end(0, -5, true),
+            end(0, 0, false),
+            end(0, 1 << 30, false),
+            end(1, -1, false),
         ];
         let keys: Vec<u64> = ends.iter().map(|&e| end_key(e)).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]));
