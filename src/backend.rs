@@ -1,5 +1,5 @@
 //! The `Backend` trait: the hot kernels, called a batch at a time, with a CPU implementation
-//! now and a CUDA one to come (see `../shared/design.md`, "Backends").
+//! now and a CUDA one to come (see `docs/architecture.md`, "Backends").
 
 pub mod cpu;
 pub(crate) mod extend;

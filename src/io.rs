@@ -1,12 +1,12 @@
 //! Every file format zenome reads or writes, each with its reader and writer, and the safety
 //! rules all outputs follow (temporary names, no input overwritten, no leftovers).
 //!
-//! - Sequences: [`fasta`], [`fastq`] (with [`fragments`] pairing two files), [`gz`].
-//! - Alignments: [`sam_record`] (one record, BAM or SAM encoded), [`sam_header`], [`dict`],
-//!   [`bam_writer`], [`sam_writer`], [`bam_reader`] (with [`bam_decode`] and [`shared_bai`]),
-//!   [`sort`].
-//! - Variants: [`vcf_record`], [`vcf_header`], [`vcf_writer`], [`vcf_reader`]; regions: [`bed`].
-//! - Files: [`input`] (decompression), [`output`] (temporary names, checks), [`cleanup`].
+//! - Sequences: `fasta`, `fastq` (with `fragments` pairing two files), `gz`.
+//! - Alignments: `sam_record` (one record, BAM or SAM encoded), `sam_header`, `dict`,
+//!   `bam_writer`, `sam_writer`, `bam_reader` (with `bam_decode` and `shared_bai`),
+//!   `sort`.
+//! - Variants: `vcf_record`, `vcf_header`, `vcf_writer`, `vcf_reader`; regions: `bed`.
+//! - Files: `input` (decompression), `output` (temporary names, checks), `cleanup`.
 
 pub(crate) mod bam_decode;
 pub mod bam_reader;

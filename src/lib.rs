@@ -1,12 +1,18 @@
 //! zenome: short-read alignment and germline variant calling, FASTQ in, sorted BAM and VCF out.
 //!
-//! Modules, one per stage (see `../shared/design.md` for the data flow):
-//! - [`io`]: FASTA, FASTQ, SAM and BAM readers and writers, temporary-then-rename outputs.
-//! - [`index`]: the minimizer index of the reference, built in memory or memory-mapped.
-//! - [`align`]: seeding, chaining, extension jobs, pairing, MAPQ and record finishing.
-//! - [`backend`]: the `Backend` trait and its CPU kernels (oracle and fast).
-//! - [`pipeline`]: the scheduler that streams read batches through the stages in order.
-//! - [`sim`]: the genome, variant and read simulator behind `simulate` and `demo`.
+//! The modules, bottom layer first (`docs/architecture.md` has the rules; `tests/layering.rs`
+//! checks them):
+//! - [`core`]: base codes, CIGAR operations, intervals and regions, allele normalisation, the
+//!   random generator, errors. Uses nothing.
+//! - [`backend`]: the `Backend` trait, its batch types and the CPU kernels (oracle and fast).
+//! - [`io`]: every file format, each with its reader and writer; temporary outputs and cleanup.
+//! - [`index`]: the minimizer index of the reference (`REF.zmi`), built, saved, mapped, checked.
+//! - `align`: seeding, chaining, extension jobs, pairing, MAPQ and records.
+//! - `call`: active regions, assembly, pair-HMM batches, genotyping, gVCF, VCF records.
+//! - `eval`: truth comparison; [`sim`]: the genome, variant and read simulator.
+//! - `pipeline`: the `align` and `call` flows, the output sink, duplicate marking, metrics.
+//! - `demo`: the end-to-end run behind `zenome demo`; [`mod@bench`]: kernel and stage throughput.
+//! - [`cli`]: the command line, one file per subcommand.
 
 #![warn(unreachable_pub)]
 

@@ -1,6 +1,6 @@
 //! Reading BAM: the header's contigs and sample, region queries through the BAI from any
 //! thread, and a plain pass over every record. Decompression, the BAI and its chunk queries
-//! come from noodles; the records are framed and decoded by [`super::bam_decode`], checked one
+//! come from noodles; the records are framed and decoded by `bam_decode`, checked one
 //! by one: a CIGAR that disagrees with its sequence or runs past its contig, and records out of
 //! coordinate order, are input errors that name the record.
 

@@ -19,7 +19,7 @@ pub const MAX_NAME_LEN: usize = 254;
 pub struct Read {
     /// The name up to the first white space, without a trailing `/1` or `/2`.
     pub name: Vec<u8>,
-    /// Base codes (0-4, see [`crate::core::base`]).
+    /// Base codes (0-4, see `core::base`).
     pub seq: Vec<u8>,
     /// Phred base qualities (not offset by 33).
     pub qual: Vec<u8>,

@@ -1,5 +1,5 @@
 //! Placement accuracy of simulated reads in any BAM (zenome's, bwa's, minimap2's): primary
-//! records that overlap the true span recorded in their name (see [`origin::is_correct`]).
+//! records that overlap the true span recorded in their name (see `origin::is_correct`).
 
 use std::path::Path;
 
