@@ -7,23 +7,7 @@ use std::path::Path;
 use common::*;
 
 fn aligned(dir: &Path) -> String {
-    let bam = dir.join("a.bam");
-    let (r1, r2) = (
-        test_data("sim-60k/reads_1.fq.gz"),
-        test_data("sim-60k/reads_2.fq.gz"),
-    );
-    ok(&[
-        "align",
-        &test_data("sim-60k/ref.fa"),
-        &r1,
-        &r2,
-        "-o",
-        bam.to_str().unwrap(),
-        "-q",
-        "-R",
-        "@RG\\tID:a\\tSM:SIM1",
-    ]);
-    bam.display().to_string()
+    sim60k_bam(dir, "a.bam", &["-R", "@RG\\tID:a\\tSM:SIM1"])
 }
 
 fn records(path: &Path) -> Vec<String> {
@@ -46,16 +30,11 @@ fn records(path: &Path) -> Vec<String> {
 }
 
 fn eval_json(query: &str) -> String {
-    let out = ok(&[
-        "eval",
-        "--ref",
-        &test_data("sim-60k/ref.fa"),
-        "--truth",
-        &test_data("sim-60k/truth.vcf.gz"),
-        "--query",
-        query,
-        "--json",
-    ]);
+    let (reference, truth) = (
+        test_data("sim-60k/ref.fa"),
+        test_data("sim-60k/truth.vcf.gz"),
+    );
+    let out = ok(&eval_args(&reference, &truth, query, &["--json"]));
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -264,16 +243,8 @@ fn eval_matches_two_representations_of_one_indel_and_counts_errors() {
     // genotype, the SNP at 25 as in the truth, a false SNP at 30, and a filtered record at 31
     // that does not count.
     std::fs::write(p("q.vcf"), format!("{head}c\t11\t.\tACA\tA\t50\tPASS\t.\tGT\t0/1\nc\t20\t.\tG\tA\t50\tPASS\t.\tGT\t0/1\nc\t25\t.\tC\tA\t50\tPASS\t.\tGT\t0/1\nc\t30\t.\tT\tG\t50\tPASS\t.\tGT\t0/1\nc\t31\t.\tT\tG\t5\tLowQual\t.\tGT\t0/1\n")).unwrap();
-    let out = ok(&[
-        "eval",
-        "--ref",
-        &p("r.fa"),
-        "--truth",
-        &p("t.vcf"),
-        "--query",
-        &p("q.vcf"),
-        "--json",
-    ]);
+    let (r, t, q) = (p("r.fa"), p("t.vcf"), p("q.vcf"));
+    let out = ok(&eval_args(&r, &t, &q, &["--json"]));
     let json = String::from_utf8(out.stdout).unwrap();
     assert_eq!(field(&json, "indel", "tp"), 1.0, "{json}");
     assert_eq!(field(&json, "indel", "fp"), 0.0, "{json}");

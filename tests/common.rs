@@ -66,3 +66,44 @@ pub fn flag_counts(path: &Path) -> (u64, u64, u64) {
     }
     (n, mapped, proper)
 }
+
+/// Aligns the sim-60k pairs into a sorted BAM `dir/name`, with `extra` flags; returns its path.
+pub fn sim60k_bam(dir: &Path, name: &str, extra: &[&str]) -> String {
+    let bam = dir.join(name);
+    let (reference, r1, r2) = (
+        test_data("sim-60k/ref.fa"),
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    let out = bam.display().to_string();
+    let mut args = vec!["align", &reference, &r1, &r2, "-o", &out, "-q"];
+    args.extend_from_slice(extra);
+    ok(&args);
+    out
+}
+
+/// `zenome eval --ref R --truth T --query Q` and `extra` flags, as arguments.
+pub fn eval_args<'a>(
+    reference: &'a str,
+    truth: &'a str,
+    query: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "eval", "--ref", reference, "--truth", truth, "--query", query,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// `zenome call R BAM -o OUT` and `extra` flags, as arguments.
+pub fn call_args<'a>(
+    reference: &'a str,
+    bam: &'a str,
+    out: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["call", reference, bam, "-o", out];
+    args.extend_from_slice(extra);
+    args
+}

@@ -85,20 +85,19 @@ fn vcf_text(path: &Path) -> String {
 }
 
 /// The full sim-60k set aligned to a sorted BAM.
-fn sim60k_bam(dir: &Path) -> String {
-    let bam = dir.join("sim.bam");
-    ok(&[
-        "align",
-        &test_data("sim-60k/ref.fa"),
-        &test_data("sim-60k/reads_1.fq.gz"),
-        &test_data("sim-60k/reads_2.fq.gz"),
-        "-o",
-        bam.to_str().expect("path"),
-        "-R",
-        "@RG\\tID:sim\\tSM:SIM1",
-        "-q",
-    ]);
-    bam.display().to_string()
+fn sim_bam(dir: &Path) -> String {
+    sim60k_bam(dir, "sim.bam", &["-R", "@RG\\tID:sim\\tSM:SIM1"])
+}
+
+/// Calls the sim-60k BAM into `dir/name` with `extra` flags; returns the VCF text.
+fn call_sim(dir: &Path, name: &str, extra: &[&str]) -> String {
+    let bam = sim_bam(dir);
+    let reference = test_data("sim-60k/ref.fa");
+    let vcf = dir.join(name).display().to_string();
+    let mut flags = vec!["-q"];
+    flags.extend_from_slice(extra);
+    ok(&call_args(&reference, &bam, &vcf, &flags));
+    vcf_text(Path::new(&vcf))
 }
 
 #[test]
@@ -138,46 +137,21 @@ fn golden_sorted_duplicate_marked_bam() {
 #[test]
 fn golden_vcf_of_the_simulated_genome() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let bam = sim60k_bam(dir.path());
-    let vcf = dir.path().join("c.vcf");
-    ok(&[
-        "call",
-        &test_data("sim-60k/ref.fa"),
-        &bam,
-        "-o",
-        vcf.to_str().expect("path"),
-        "-q",
-    ]);
-    golden("call.vcf", &vcf_text(&vcf));
-    let out = ok(&[
-        "eval",
-        "--ref",
-        &test_data("sim-60k/ref.fa"),
-        "--truth",
-        &test_data("sim-60k/truth.vcf.gz"),
-        "--query",
-        vcf.to_str().expect("path"),
-    ]);
+    golden("call.vcf", &call_sim(dir.path(), "c.vcf", &[]));
+    let (reference, truth) = (
+        test_data("sim-60k/ref.fa"),
+        test_data("sim-60k/truth.vcf.gz"),
+    );
+    let vcf = dir.path().join("c.vcf").display().to_string();
+    let out = ok(&eval_args(&reference, &truth, &vcf, &[]));
     golden("eval.txt", &String::from_utf8(out.stdout).expect("utf-8"));
 }
 
 #[test]
 fn golden_gvcf_of_a_region() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let bam = sim60k_bam(dir.path());
-    let vcf = dir.path().join("g.vcf");
-    ok(&[
-        "call",
-        &test_data("sim-60k/ref.fa"),
-        &bam,
-        "-o",
-        vcf.to_str().expect("path"),
-        "--gvcf",
-        "-r",
-        "sim1:20001-26000",
-        "-q",
-    ]);
-    golden("call_region.g.vcf", &vcf_text(&vcf));
+    let text = call_sim(dir.path(), "g.vcf", &["--gvcf", "-r", "sim1:20001-26000"]);
+    golden("call_region.g.vcf", &text);
 }
 
 #[test]

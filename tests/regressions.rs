@@ -31,17 +31,15 @@ fn copy_to(dir: &Path, rel: &str, name: &str) -> String {
 }
 
 fn sim_bam(dir: &Path) -> String {
-    let bam = dir.join("sim.bam");
-    ok(&[
-        "align",
-        &test_data("sim-60k/ref.fa"),
-        &test_data("sim-60k/reads_1.fq.gz"),
-        &test_data("sim-60k/reads_2.fq.gz"),
-        "-o",
-        bam.to_str().expect("path"),
-        "-q",
-    ]);
-    bam.display().to_string()
+    sim60k_bam(dir, "sim.bam", &[])
+}
+
+/// `call` of `bam` into `out` fails with `what`, and writes nothing.
+fn call_fails(bam: &Path, out: &Path, what: &str) {
+    let reference = test_data("sim-60k/ref.fa");
+    let (bam, o) = (bam.display().to_string(), out.display().to_string());
+    fails_with(&call_args(&reference, &bam, &o, &[]), what);
+    assert!(!out.exists());
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -245,15 +243,7 @@ fn eval_with_no_contig_in_common_says_so() {
     std::fs::write(p("t.vcf"), vcf("chr1")).expect("write");
     std::fs::write(p("q.vcf"), vcf("1")).expect("write");
     fails_with(
-        &[
-            "eval",
-            "--ref",
-            &p("r.fa"),
-            "--truth",
-            &p("t.vcf"),
-            "--query",
-            &p("q.vcf"),
-        ],
+        &eval_args(&p("r.fa"), &p("t.vcf"), &p("q.vcf"), &[]),
         "no contig in common with the truth",
     );
 }
@@ -312,18 +302,11 @@ fn bam_records_out_of_order_despite_the_header_are_an_error() {
         read_at("late", 1_200, m(100), 100),
     );
     crafted_bam(&bam, &[early.clone(), late.clone()], &[late, early]);
-    let out = dir.path().join("o.vcf");
-    fails_with(
-        &[
-            "call",
-            &test_data("sim-60k/ref.fa"),
-            bam.to_str().expect("path"),
-            "-o",
-            out.to_str().expect("path"),
-        ],
+    call_fails(
+        &bam,
+        &dir.path().join("o.vcf"),
         "record 'early' at sim1:1001 comes after one at sim1:1201: the BAM is not sorted",
     );
-    assert!(!out.exists());
 }
 
 #[test]
@@ -347,17 +330,7 @@ fn a_bam_cigar_past_the_contig_end_or_unlike_its_sequence_is_an_input_error() {
         let mut rec = rec;
         rec.name = b"bad".to_vec();
         crafted_bam(&bam, &[read_at("r", 1_000, m(100), 100)], &[rec]);
-        let out = dir.path().join(format!("{name}.vcf"));
-        fails_with(
-            &[
-                "call",
-                &test_data("sim-60k/ref.fa"),
-                bam.to_str().expect("path"),
-                "-o",
-                out.to_str().expect("path"),
-            ],
-            what,
-        );
+        call_fails(&bam, &dir.path().join(format!("{name}.vcf")), what);
     }
 }
 
@@ -441,15 +414,7 @@ fn a_vcf_deletion_past_the_contig_end_is_an_input_error() {
     std::fs::write(p("t.vcf"), format!("{head}c\t3\t.\tG\tA\t.\tPASS\t.\n")).expect("write");
     std::fs::write(p("q.vcf"), format!("{head}c\t9\t.\tACGTA\tA\t.\tPASS\t.\n")).expect("write");
     fails_with(
-        &[
-            "eval",
-            "--ref",
-            &p("r.fa"),
-            "--truth",
-            &p("t.vcf"),
-            "--query",
-            &p("q.vcf"),
-        ],
+        &eval_args(&p("r.fa"), &p("t.vcf"), &p("q.vcf"), &[]),
         "line 3: c:9 REF ACGTA reaches past the end of the contig (length 10)",
     );
 }
@@ -478,9 +443,10 @@ fn interrupt(args: &[&str], dir: &Path, signal: &str) -> Option<i32> {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    let pid = child.id().to_string();
-    Command::new("kill")
-        .args([signal, &pid])
+    // The shell's own kill: no procps needed.
+    let kill = format!("kill {signal} {}", child.id());
+    Command::new("sh")
+        .args(["-c", &kill])
         .status()
         .expect("kill");
     child.wait().expect("wait").code()
@@ -614,23 +580,15 @@ fn a_file_size_limit_is_an_error_not_a_crash() {
 #[test]
 fn a_stale_bai_and_a_truncated_bam_are_named() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let bam = sim_bam(dir.path());
+    let bam = PathBuf::from(sim_bam(dir.path()));
     let out = dir.path().join("o.vcf");
-    let o = out.to_str().expect("path");
     // The BAM rewritten after its index: the index is stale.
     std::thread::sleep(Duration::from_millis(20));
     let bytes = std::fs::read(&bam).expect("read");
     std::fs::write(&bam, &bytes).expect("rewrite");
-    fails_with(
-        &["call", &test_data("sim-60k/ref.fa"), &bam, "-o", o],
-        "a stale index",
-    );
+    call_fails(&bam, &out, "a stale index");
     std::fs::write(&bam, &bytes[..bytes.len() / 2]).expect("truncate");
-    fails_with(
-        &["call", &test_data("sim-60k/ref.fa"), &bam, "-o", o],
-        "truncated",
-    );
-    assert!(!out.exists());
+    call_fails(&bam, &out, "truncated");
 }
 
 #[test]

@@ -37,51 +37,21 @@ pub(crate) fn run(
 ) -> Result<EndToEnd> {
     let t = Instant::now();
     let sim = sim::simulate(dir, o)?;
-    let simulate_s = t.elapsed().as_secs_f64();
-    tell(
-        "simulate",
-        &EndToEndSoFar {
-            sim: &sim,
-            secs: simulate_s,
-        },
-    );
-
+    let mut done = |stage: &str, sim: &SimOutput, t: Instant| {
+        let secs = t.elapsed().as_secs_f64();
+        tell(stage, &EndToEndSoFar { sim, secs });
+        secs
+    };
+    done("simulate", &sim, t);
     let t = Instant::now();
-    let index = reference::build_file(&sim.reference, IndexParams::default())?;
-    let genome_bases = index.seq().len() as u64;
-    drop(index);
-    let index_s = t.elapsed().as_secs_f64();
-    tell(
-        "index",
-        &EndToEndSoFar {
-            sim: &sim,
-            secs: index_s,
-        },
-    );
-
+    let genome_bases = reference::build_file(&sim.reference, IndexParams::default())?
+        .seq()
+        .len() as u64;
+    let index_s = done("index", &sim, t);
     let t = Instant::now();
     let bam = dir.join("demo.bam");
-    let read_group = ReadGroup {
-        line: "@RG\tID:demo\tSM:SIM".into(),
-        id: "demo".into(),
-    };
-    let cfg = AlignConfig::new(
-        sim.reference.clone(),
-        sim.reads.to_vec(),
-        bam.clone(),
-        Some(read_group),
-        command_line.into(),
-    );
-    let align = align_run::run(&cfg, backend, true)?;
-    let align_s = t.elapsed().as_secs_f64();
-    tell(
-        "align",
-        &EndToEndSoFar {
-            sim: &sim,
-            secs: align_s,
-        },
-    );
-
+    let align = align_run::run(&align_config(&sim, &bam, command_line), backend, true)?;
+    let align_s = done("align", &sim, t);
     let t = Instant::now();
     let vcf = dir.join("demo.vcf.gz");
     let cfg = CallConfig::new(
@@ -91,15 +61,7 @@ pub(crate) fn run(
         command_line.into(),
     );
     let call = call_run::run(&cfg, backend, true)?;
-    let call_s = t.elapsed().as_secs_f64();
-    tell(
-        "call",
-        &EndToEndSoFar {
-            sim: &sim,
-            secs: call_s,
-        },
-    );
-
+    let call_s = done("call", &sim, t);
     Ok(EndToEnd {
         sim,
         genome_bases,
@@ -111,6 +73,21 @@ pub(crate) fn run(
         align_s,
         call_s,
     })
+}
+
+/// The demo's alignment: the simulated reads under read group `demo` of sample `SIM`.
+fn align_config(sim: &SimOutput, bam: &Path, command_line: &str) -> AlignConfig {
+    let read_group = ReadGroup {
+        line: "@RG\tID:demo\tSM:SIM".into(),
+        id: "demo".into(),
+    };
+    AlignConfig::new(
+        sim.reference.clone(),
+        sim.reads.to_vec(),
+        bam.to_path_buf(),
+        Some(read_group),
+        command_line.into(),
+    )
 }
 
 /// What a stage's listener can see.
