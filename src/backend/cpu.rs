@@ -3,6 +3,7 @@
 
 pub(crate) mod banded;
 pub(crate) mod cell;
+pub(crate) mod ftz;
 pub(crate) mod oracle;
 pub(crate) mod pair_hmm;
 pub(crate) mod pair_hmm_lanes;

@@ -9,7 +9,10 @@
 
 use rayon::prelude::*;
 
-use super::pair_hmm::{INITIAL_F32, error_prob, from_float, transitions};
+use super::ftz::FlushToZero;
+use super::pair_hmm::{
+    FLUSH_BELOW, INITIAL_F32, error_prob, flushed_product, from_float, transitions,
+};
 use crate::backend::pair_hmm::PairHmmBatch;
 
 /// Jobs per group.
@@ -41,6 +44,7 @@ pub(crate) fn log10_all(b: &PairHmmBatch) -> Vec<f64> {
 
 /// The scaled forward sums of up to eight jobs (indices into `b.jobs`).
 fn forward(b: &PairHmmBatch, group: &[usize]) -> V {
+    let _ftz = FlushToZero::on();
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above); the function only enables it for
@@ -69,6 +73,15 @@ struct Row {
     base: V,
 }
 
+/// [`super::pair_hmm::flushed_product`] with a bitwise select, so that the lane loop stays
+/// vectorised: the same product, zero below the same bound.
+#[inline(always)]
+fn times(a: f32, b: f32) -> f32 {
+    let x = a * b;
+    let keep = u32::from(x >= FLUSH_BELOW).wrapping_neg();
+    f32::from_bits(x.to_bits() & keep)
+}
+
 #[inline(always)]
 fn forward_lanes(b: &PairHmmBatch, group: &[usize]) -> V {
     // Missing lanes of a short last group repeat the first job; their sums are dropped.
@@ -92,7 +105,9 @@ fn forward_lanes(b: &PairHmmBatch, group: &[usize]) -> V {
             })
         })
         .collect();
-    let d0: V = std::array::from_fn(|l| INITIAL_F32 * (1.0 / f64::from(jobs[l].hap_len)) as f32);
+    let d0: V = std::array::from_fn(|l| {
+        flushed_product(INITIAL_F32, (1.0 / f64::from(jobs[l].hap_len)) as f32)
+    });
     let (mut m_prev, mut i_prev, mut d_prev) = (
         vec![ZERO; cols + 1],
         vec![ZERO; cols + 1],
@@ -127,9 +142,10 @@ fn forward_lanes(b: &PairHmmBatch, group: &[usize]) -> V {
                 let mask = u32::from(same).wrapping_neg();
                 let prior =
                     f32::from_bits((r.hit[l].to_bits() & mask) | (r.miss[l].to_bits() & !mask));
-                m[l] = prior * (md[l] * r.mm[l] + id[l] * r.gm[l] + dd[l] * r.gm[l]);
-                i[l] = mu[l] * r.mi[l] + iu[l] * r.ii[l];
-                left[l] = m_left[l] * r.md[l] + left[l] * r.dd[l];
+                let inner = times(md[l], r.mm[l]) + times(id[l], r.gm[l]) + times(dd[l], r.gm[l]);
+                m[l] = times(prior, inner);
+                i[l] = times(mu[l], r.mi[l]) + times(iu[l], r.ii[l]);
+                left[l] = times(m_left[l], r.md[l]) + times(left[l], r.dd[l]);
             }
             m_cur[c] = m;
             i_cur[c] = i;
