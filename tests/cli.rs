@@ -350,3 +350,36 @@ fn a_chimeric_read_gets_a_supplementary_record_with_sa_tags() {
         "{text}"
     );
 }
+
+#[test]
+fn emu_device_gives_byte_identical_bam_and_vcf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for device in ["cpu", "emu"] {
+        let bam = sim60k_bam(dir.path(), &format!("{device}.bam"), &["--device", device]);
+        let vcf = dir.path().join(format!("{device}.g.vcf"));
+        let reference = test_data("sim-60k/ref.fa");
+        let v = vcf.display().to_string();
+        ok(&call_args(
+            &reference,
+            &bam,
+            &v,
+            &["--gvcf", "-q", "--device", device],
+        ));
+        let body: String = std::fs::read_to_string(&vcf)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect();
+        outputs.push((bam_records(std::path::Path::new(&bam)), body));
+    }
+    assert!(!outputs[0].0.is_empty() && !outputs[0].1.is_empty());
+    assert!(
+        outputs[0].0 == outputs[1].0,
+        "BAM records differ between cpu and emu"
+    );
+    assert!(
+        outputs[0].1 == outputs[1].1,
+        "gVCF bodies differ between cpu and emu"
+    );
+}

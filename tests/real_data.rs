@@ -217,3 +217,55 @@ fn eval_of_platinum_chr21_against_itself_and_a_perturbed_copy() {
     assert!((0.83..0.87).contains(&recall), "{json}");
     assert!((0.93..0.96).contains(&precision), "{json}");
 }
+
+#[test]
+#[ignore]
+fn na12878_emu_device_gives_the_cpu_bam_and_vcf_byte_for_byte() {
+    let d = |f: &str| shared(&format!("na12878-chr20/{f}"));
+    let reference = shared("ref/chr20.window.fa.gz");
+    let mut outputs = Vec::new();
+    for device in ["cpu", "emu"] {
+        let dir = tempfile::tempdir().unwrap();
+        let bam = dir.path().join("x.bam");
+        let vcf = dir.path().join("x.vcf");
+        let (b, v) = (bam.display().to_string(), vcf.display().to_string());
+        ok(&[
+            "align",
+            &reference,
+            &d("reads_1.fq.gz"),
+            &d("reads_2.fq.gz"),
+            "-o",
+            &b,
+            "-q",
+            "--device",
+            device,
+        ]);
+        ok(&[
+            "call",
+            &reference,
+            &b,
+            "-o",
+            &v,
+            "-q",
+            "-r",
+            "chr20:10000000-10100000",
+            "--device",
+            device,
+        ]);
+        let body: Vec<String> = std::fs::read_to_string(&vcf)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(String::from)
+            .collect();
+        outputs.push((bam_records(&bam), body));
+    }
+    assert!(
+        outputs[0].0 == outputs[1].0,
+        "BAM records differ between cpu and emu"
+    );
+    assert!(
+        outputs[0].1 == outputs[1].1,
+        "VCF bodies differ between cpu and emu"
+    );
+}

@@ -34,6 +34,7 @@ impl CpuBackend {
 }
 
 /// One job's outcome before CIGARs are packed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Aligned {
     pub score: i32,
     pub query_start: u32,
@@ -77,7 +78,8 @@ impl Backend for CpuBackend {
     }
 }
 
-fn pack(aligned: Vec<Aligned>) -> ExtendResults {
+/// Results in job order, CIGARs packed one after another.
+pub(crate) fn pack(aligned: Vec<Aligned>) -> ExtendResults {
     let mut out = ExtendResults::default();
     for a in aligned {
         out.results.push(ExtendResult {

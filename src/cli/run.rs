@@ -75,6 +75,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     m.stages
         .extend(c.stages.into_iter().map(|(n, s)| (format!("call_{n}"), s)));
     m.counts.extend(c.counts);
+    m.kernels = c.kernels;
     m.command = "run".into();
     if !a.run.quiet {
         eprintln!(

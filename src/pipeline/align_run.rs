@@ -159,7 +159,9 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     for batch in rest.into_iter().map(Ok).chain(rx.iter()) {
         stream.align(batch?, &stats)?;
     }
-    stream.finish(quiet)
+    let mut m = stream.finish(quiet)?;
+    m.kernels = backend.kernel_stats();
+    Ok(m)
 }
 
 /// Batches on their way from the reader to the sink.

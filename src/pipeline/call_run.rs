@@ -124,6 +124,7 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
     m.count("records", records);
     m.count("reference_blocks", blocks);
     m.count("shards", grid.len() as u64);
+    m.kernels = backend.kernel_stats();
     Ok(m)
 }
 

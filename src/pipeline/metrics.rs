@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::backend::kernel::KernelStat;
 use crate::core::{Error, Result};
 use crate::io::output::TempPath;
 
@@ -13,6 +14,8 @@ pub(crate) struct Metrics {
     pub device: String,
     pub stages: Vec<(String, f64)>,
     pub counts: Vec<(String, u64)>,
+    /// Launches, jobs, cells and CPU fallbacks of each kernel entry point (kernel backends).
+    pub kernels: Vec<KernelStat>,
 }
 
 impl Metrics {
@@ -56,9 +59,19 @@ impl Metrics {
             .iter()
             .map(|(n, c)| format!("\"{n}\": {c}"))
             .collect();
+        let kernels: Vec<String> = self
+            .kernels
+            .iter()
+            .map(|k| {
+                format!(
+                    "{{\"kernel\": \"{}\", \"launches\": {}, \"jobs\": {}, \"cells\": {}, \"fallback_jobs\": {}}}",
+                    k.kernel, k.launches, k.jobs, k.cells, k.fallback_jobs
+                )
+            })
+            .collect();
         let reads = self.get("reads") as f64;
         format!(
-            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"counts\": {{{}}}}}\n",
+            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"counts\": {{{}}}, \"kernels\": [{}]}}\n",
             self.command,
             self.device,
             if total_seconds > 0.0 {
@@ -67,7 +80,8 @@ impl Metrics {
                 0.0
             },
             stages.join(", "),
-            counts.join(", ")
+            counts.join(", "),
+            kernels.join(", ")
         )
     }
 

@@ -22,22 +22,34 @@ const ZERO: V = [0.0; LANES];
 
 /// log10 likelihood of every job in `b`, in job order.
 pub(crate) fn log10_all(b: &PairHmmBatch) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..b.jobs.len()).collect();
-    order.sort_unstable_by_key(|&i| (b.jobs[i].read_len, b.jobs[i].hap_len, i));
+    let all: Vec<usize> = (0..b.jobs.len()).collect();
+    log10_of(b, &all)
+}
+
+/// log10 likelihood of jobs `jobs` of `b`, in that order (a job's result does not depend on
+/// which jobs share its lanes).
+pub(crate) fn log10_of(b: &PairHmmBatch, jobs: &[usize]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_unstable_by_key(|&k| {
+        let j = &b.jobs[jobs[k]];
+        (j.read_len, j.hap_len, k)
+    });
     let per_group: Vec<Vec<(usize, f64)>> = order
         .par_chunks(LANES)
         .map(|group| {
-            let sums = forward(b, group);
+            let ids: Vec<usize> = group.iter().map(|&k| jobs[k]).collect();
+            let sums = forward(b, &ids);
             group
                 .iter()
+                .zip(&ids)
                 .zip(sums)
-                .map(|(&i, x)| (i, from_float(b, &b.jobs[i], x)))
+                .map(|((&k, &i), x)| (k, from_float(b, &b.jobs[i], x)))
                 .collect()
         })
         .collect();
-    let mut out = vec![0.0; b.jobs.len()];
-    for (i, x) in per_group.into_iter().flatten() {
-        out[i] = x;
+    let mut out = vec![0.0; jobs.len()];
+    for (k, x) in per_group.into_iter().flatten() {
+        out[k] = x;
     }
     out
 }

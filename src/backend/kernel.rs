@@ -1,0 +1,158 @@
+//! The host code every kernel backend shares, whatever runs the kernels: which jobs go to the
+//! kernels and which to the CPU, grouping by size, packing, launching through a [`Launcher`],
+//! and unpacking into results in job order. `--device emu` and `--device cuda` differ only in
+//! their launcher, so the emulated backend checks this code too.
+
+pub(crate) mod extend_host;
+pub(crate) mod layout;
+pub(crate) mod pair_hmm_host;
+pub(crate) mod stats;
+
+use rayon::prelude::*;
+
+use super::cpu::pair_hmm::from_float;
+use super::cpu::{Aligned, banded, pack, pair_hmm_lanes};
+use super::{Backend, ExtendBatch, ExtendResults, PairHmmBatch, PairHmmResults};
+use crate::core::{Error, Result};
+use layout::{ExtendLaunch, ExtendLaunchOut, PairHmmLaunch};
+use stats::KernelCounters;
+pub(crate) use stats::KernelStat;
+
+/// Runs one launch of a kernel somewhere: on the host (emu) or on a GPU.
+pub(crate) trait Launcher: Send + Sync {
+    /// "emu", "cuda:0 (NVIDIA H100 80GB HBM3)".
+    fn name(&self) -> String;
+    /// Runs `extend_banded` over the launch's jobs.
+    fn extend(&self, launch: &ExtendLaunch) -> Result<ExtendLaunchOut>;
+    /// Runs `pair_hmm_forward`; one scaled float sum per job.
+    fn pair_hmm(&self, launch: &PairHmmLaunch) -> Result<Vec<f32>>;
+    /// Runs `fma_canary`: `a * b + c` of each triple.
+    fn fma_canary(&self, abc: &[[f32; 3]]) -> Result<Vec<f32>>;
+}
+
+/// Whether the kernels' build keeps a product and a sum apart (no FMA contraction), checked
+/// with a = b = 1 + 2^-12, c = -(1 + 2^-11): exactly 0 when rounded apart, 2^-24 when fused.
+pub(crate) fn no_contraction(launcher: &dyn Launcher) -> Result<bool> {
+    let a = 1.0 + f32::powi(2.0, -12);
+    let c = -(1.0 + f32::powi(2.0, -11));
+    Ok(launcher.fma_canary(&[[a, a, c]])? == [0.0])
+}
+
+/// A backend whose kernels run through a launcher.
+pub(crate) struct KernelBackend<L: Launcher> {
+    launcher: L,
+    name: String,
+    extend_counts: KernelCounters,
+    pair_hmm_counts: KernelCounters,
+}
+
+impl<L: Launcher> KernelBackend<L> {
+    pub(crate) fn new(launcher: L) -> Self {
+        KernelBackend {
+            name: launcher.name(),
+            launcher,
+            extend_counts: KernelCounters::default(),
+            pair_hmm_counts: KernelCounters::default(),
+        }
+    }
+}
+
+fn missing(what: &str) -> Error {
+    Error::Internal(format!("a {what} job got no result"))
+}
+
+impl<L: Launcher> Backend for KernelBackend<L> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn extend(&self, batch: &ExtendBatch) -> Result<ExtendResults> {
+        let plan = extend_host::plan(batch);
+        let mut aligned: Vec<Option<Aligned>> = (0..batch.len()).map(|_| None).collect();
+        for idx in &plan.launches {
+            let launch = extend_host::pack(batch, idx);
+            let out = self.launcher.extend(&launch)?;
+            if out.outs.len() != idx.len() {
+                return Err(Error::Internal(
+                    "extension launch returned too few results".into(),
+                ));
+            }
+            let cells = idx
+                .iter()
+                .map(|&i| extend_host::cells(&batch.jobs[i]))
+                .sum();
+            self.extend_counts.launched(idx.len(), cells);
+            for (k, &i) in idx.iter().enumerate() {
+                aligned[i] = Some(extend_host::unpack(&launch, &out, k));
+            }
+        }
+        let cpu: Vec<(usize, Aligned)> = plan
+            .fallback
+            .par_iter()
+            .map(|&i| {
+                let j = &batch.jobs[i];
+                let (q, t) = batch.sequences(j);
+                (i, banded::align(&batch.scoring, q, t, j.band_lo, j.band_hi))
+            })
+            .collect();
+        self.extend_counts.fell_back(cpu.len());
+        for (i, a) in cpu {
+            aligned[i] = Some(a);
+        }
+        let all = aligned
+            .into_iter()
+            .map(|a| a.ok_or_else(|| missing("extension")))
+            .collect::<Result<Vec<Aligned>>>()?;
+        Ok(pack(all))
+    }
+
+    fn pair_hmm(&self, batch: &PairHmmBatch) -> Result<PairHmmResults> {
+        let plan = pair_hmm_host::plan(batch);
+        let mut log10: Vec<Option<f64>> = vec![None; batch.len()];
+        for idx in &plan.launches {
+            let launch = pair_hmm_host::pack(batch, idx);
+            let sums = self.launcher.pair_hmm(&launch)?;
+            if sums.len() != idx.len() {
+                return Err(Error::Internal(
+                    "pair-HMM launch returned too few results".into(),
+                ));
+            }
+            let cells = idx
+                .iter()
+                .map(|&i| u64::from(batch.jobs[i].read_len) * u64::from(batch.jobs[i].hap_len))
+                .sum();
+            self.pair_hmm_counts.launched(idx.len(), cells);
+            let done: Vec<f64> = idx
+                .par_iter()
+                .zip(&sums)
+                .map(|(&i, &x)| from_float(batch, &batch.jobs[i], x))
+                .collect();
+            for (&i, x) in idx.iter().zip(done) {
+                log10[i] = Some(x);
+            }
+        }
+        if !plan.fallback.is_empty() {
+            self.pair_hmm_counts.fell_back(plan.fallback.len());
+            let cpu = pair_hmm_lanes::log10_of(batch, &plan.fallback);
+            for (&i, x) in plan.fallback.iter().zip(cpu) {
+                log10[i] = Some(x);
+            }
+        }
+        let log10 = log10
+            .into_iter()
+            .map(|x| x.ok_or_else(|| missing("pair-HMM")))
+            .collect::<Result<Vec<f64>>>()?;
+        Ok(PairHmmResults { log10 })
+    }
+
+    fn no_contraction(&self) -> Result<Option<bool>> {
+        no_contraction(&self.launcher).map(Some)
+    }
+
+    fn kernel_stats(&self) -> Vec<KernelStat> {
+        vec![
+            self.extend_counts.snapshot("extend_banded"),
+            self.pair_hmm_counts.snapshot("pair_hmm_forward"),
+        ]
+    }
+}
