@@ -2,6 +2,7 @@
 //! now and a CUDA one to come (see `docs/architecture.md`, "Backends").
 
 pub mod cpu;
+pub(crate) mod cuda;
 pub(crate) mod emu;
 pub(crate) mod extend;
 pub(crate) mod kernel;
@@ -32,19 +33,57 @@ pub trait Backend: Send + Sync {
     fn no_contraction(&self) -> Result<Option<bool>> {
         Ok(None)
     }
+    /// Device memory held at most so far, in bytes (0 where the kernels run on the host).
+    fn device_bytes(&self) -> u64 {
+        0
+    }
 }
 
-/// The backend for a `--device` value: `auto` and `cpu` give the CPU; `cuda[:ids]` is refused
-/// until the CUDA backend lands, with a message rather than a silent fallback.
+/// The backend for a `--device` value: `cpu`; `emu` (the CUDA kernels compiled for the host);
+/// `cuda` or `cuda:0,1` (an error saying why when no GPU is usable, never a silent fallback);
+/// `auto`, every visible GPU, else the CPU.
 pub fn select(device: &str) -> Result<Box<dyn Backend>> {
+    select_noting(device).map(|(b, _)| b)
+}
+
+/// [`select`], with a note for the user when `auto` found a GPU it could not use.
+pub fn select_noting(device: &str) -> Result<(Box<dyn Backend>, Option<String>)> {
+    let cpu = || Box::new(cpu::CpuBackend::new(cpu::CpuKernel::Fast)) as Box<dyn Backend>;
     match device {
-        "auto" | "cpu" => Ok(Box::new(cpu::CpuBackend::new(cpu::CpuKernel::Fast))),
-        "emu" => Ok(Box::new(emu::backend())),
-        d if d == "cuda" || d.starts_with("cuda:") => Err(Error::Usage(format!(
-            "--device {d}: this build of zenome has no CUDA backend yet; use --device cpu or auto"
-        ))),
+        "cpu" => Ok((cpu(), None)),
+        "emu" => Ok((Box::new(emu::backend()), None)),
+        "auto" => match cuda::open("cuda") {
+            Ok(b) => Ok((Box::new(b), None)),
+            // No driver or no GPU: the CPU, without a word. A GPU that cannot be used: say why.
+            Err(e)
+                if cuda::probe::driver().is_err()
+                    || e.to_string().contains("no GPU is visible") =>
+            {
+                Ok((cpu(), None))
+            }
+            Err(e) => Ok((cpu(), Some(format!("{e}; using the CPU")))),
+        },
+        d if d == "cuda" || d.starts_with("cuda:") => Ok((Box::new(cuda::open(d)?), None)),
         d => Err(Error::Usage(format!(
-            "--device {d}: expected auto, cpu or cuda[:N,...]"
+            "--device {d}: expected auto, cpu, emu, cuda or cuda:N[,N...]"
         ))),
     }
+}
+
+/// Compiles every kernel for `arch` into the cache folder `dir` with NVRTC (`zenome kernels`);
+/// one line per file written.
+pub fn kernels_report(dir: &std::path::Path, arch: &str) -> Result<Vec<String>> {
+    let files = cuda::cache::prebuild(dir, arch)?;
+    Ok(files
+        .iter()
+        .map(|(f, c)| {
+            format!(
+                "wrote {} ({} bytes; register spills: {}; fma instructions: {})",
+                f.display(),
+                c.cubin.len(),
+                if c.spills() { "yes" } else { "none" },
+                if c.has_fma() { "yes" } else { "none" }
+            )
+        })
+        .collect())
 }

@@ -7,6 +7,7 @@ pub(crate) mod call;
 pub(crate) mod demo;
 pub(crate) mod eval;
 pub(crate) mod index;
+pub(crate) mod kernels;
 pub(crate) mod placement;
 pub(crate) mod run;
 pub(crate) mod run_flags;
@@ -46,6 +47,8 @@ pub(crate) enum Command {
     Bench(bench::Args),
     /// Simulate, index, align and summarise: a first run in one command.
     Demo(demo::Args),
+    /// Prebuild the CUDA kernels for a GPU architecture (for machines without NVRTC).
+    Kernels(kernels::Args),
     /// Score the placements of simulated reads in a BAM (JSON on standard output).
     #[command(hide = true)]
     Placement(placement::Args),
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Kernels(a) => kernels::run(a),
         Command::Placement(a) => placement::run(a),
     }
 }

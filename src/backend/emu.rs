@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::cpu::ftz::FlushToZero;
 use super::kernel::layout::{
     DevExtendJob, DevExtendOut, DevPairHmmJob, DevScoring, ExtendLaunch, ExtendLaunchOut,
-    PairHmmLaunch,
+    PairHmmLaunch, PairHmmLaunchOut, Timing,
 };
 use super::kernel::{KernelBackend, Launcher};
 use crate::core::Result;
@@ -95,6 +95,7 @@ impl Launcher for EmuLauncher {
     }
 
     fn extend(&self, l: &ExtendLaunch) -> Result<ExtendLaunchOut> {
+        let started = std::time::Instant::now();
         let n = l.jobs.len();
         let w = l.width as usize;
         let mut rows = vec![0i32; 5 * w * n];
@@ -102,6 +103,7 @@ impl Launcher for EmuLauncher {
         let mut out = ExtendLaunchOut {
             outs: vec![DevExtendOut::default(); n],
             cigars: vec![0u32; l.cigar_slots],
+            timing: Timing::default(),
         };
         let (rows_p, tb_p) = (Shared(rows.as_mut_ptr()), Shared(tb.as_mut_ptr()));
         let (cig_p, outs_p) = (
@@ -133,10 +135,12 @@ impl Launcher for EmuLauncher {
                 )
             }
         });
+        out.timing.kernel = started.elapsed().as_secs_f64();
         Ok(out)
     }
 
-    fn pair_hmm(&self, l: &PairHmmLaunch) -> Result<Vec<f32>> {
+    fn pair_hmm(&self, l: &PairHmmLaunch) -> Result<PairHmmLaunchOut> {
+        let started = std::time::Instant::now();
         let n = l.jobs.len();
         let mut rows = vec![0f32; 6 * (l.max_hap as usize + 1) * n];
         let mut sums = vec![0f32; n];
@@ -162,7 +166,13 @@ impl Launcher for EmuLauncher {
                 )
             }
         });
-        Ok(sums)
+        Ok(PairHmmLaunchOut {
+            sums,
+            timing: Timing {
+                transfer: 0.0,
+                kernel: started.elapsed().as_secs_f64(),
+            },
+        })
     }
 
     fn fma_canary(&self, abc: &[[f32; 3]]) -> Result<Vec<f32>> {

@@ -6,6 +6,7 @@
 pub(crate) mod extend_host;
 pub(crate) mod layout;
 pub(crate) mod pair_hmm_host;
+pub(crate) mod sources;
 pub(crate) mod stats;
 
 use rayon::prelude::*;
@@ -14,7 +15,7 @@ use super::cpu::pair_hmm::from_float;
 use super::cpu::{Aligned, banded, pack, pair_hmm_lanes};
 use super::{Backend, ExtendBatch, ExtendResults, PairHmmBatch, PairHmmResults};
 use crate::core::{Error, Result};
-use layout::{ExtendLaunch, ExtendLaunchOut, PairHmmLaunch};
+use layout::{ExtendLaunch, ExtendLaunchOut, PairHmmLaunch, PairHmmLaunchOut};
 use stats::KernelCounters;
 pub(crate) use stats::KernelStat;
 
@@ -25,7 +26,11 @@ pub(crate) trait Launcher: Send + Sync {
     /// Runs `extend_banded` over the launch's jobs.
     fn extend(&self, launch: &ExtendLaunch) -> Result<ExtendLaunchOut>;
     /// Runs `pair_hmm_forward`; one scaled float sum per job.
-    fn pair_hmm(&self, launch: &PairHmmLaunch) -> Result<Vec<f32>>;
+    fn pair_hmm(&self, launch: &PairHmmLaunch) -> Result<PairHmmLaunchOut>;
+    /// Device memory held at most so far, in bytes (0 for the host).
+    fn device_bytes(&self) -> u64 {
+        0
+    }
     /// Runs `fma_canary`: `a * b + c` of each triple.
     fn fma_canary(&self, abc: &[[f32; 3]]) -> Result<Vec<f32>>;
 }
@@ -57,6 +62,44 @@ impl<L: Launcher> KernelBackend<L> {
     }
 }
 
+impl<L: Launcher> KernelBackend<L> {
+    /// One extension launch of jobs `idx`, counted; results in the order of `idx`.
+    fn extend_launch(&self, batch: &ExtendBatch, idx: &[usize]) -> Result<Vec<Aligned>> {
+        let launch = extend_host::pack(batch, idx);
+        let out = self.launcher.extend(&launch)?;
+        if out.outs.len() != idx.len() {
+            return Err(missing("extension"));
+        }
+        let cells = idx
+            .iter()
+            .map(|&i| extend_host::cells(&batch.jobs[i]))
+            .sum();
+        self.extend_counts.launched(idx.len(), cells, out.timing);
+        Ok((0..idx.len())
+            .map(|k| extend_host::unpack(&launch, &out, k))
+            .collect())
+    }
+
+    /// One pair-HMM launch of jobs `idx`, counted; log10 likelihoods in the order of `idx`.
+    fn pair_hmm_launch(&self, batch: &PairHmmBatch, idx: &[usize]) -> Result<Vec<f64>> {
+        let launch = pair_hmm_host::pack(batch, idx);
+        let out = self.launcher.pair_hmm(&launch)?;
+        if out.sums.len() != idx.len() {
+            return Err(missing("pair-HMM"));
+        }
+        let cells = idx
+            .iter()
+            .map(|&i| u64::from(batch.jobs[i].read_len) * u64::from(batch.jobs[i].hap_len))
+            .sum();
+        self.pair_hmm_counts.launched(idx.len(), cells, out.timing);
+        Ok(idx
+            .iter()
+            .zip(&out.sums)
+            .map(|(&i, &x)| from_float(batch, &batch.jobs[i], x))
+            .collect())
+    }
+}
+
 fn missing(what: &str) -> Error {
     Error::Internal(format!("a {what} job got no result"))
 }
@@ -69,21 +112,15 @@ impl<L: Launcher> Backend for KernelBackend<L> {
     fn extend(&self, batch: &ExtendBatch) -> Result<ExtendResults> {
         let plan = extend_host::plan(batch);
         let mut aligned: Vec<Option<Aligned>> = (0..batch.len()).map(|_| None).collect();
-        for idx in &plan.launches {
-            let launch = extend_host::pack(batch, idx);
-            let out = self.launcher.extend(&launch)?;
-            if out.outs.len() != idx.len() {
-                return Err(Error::Internal(
-                    "extension launch returned too few results".into(),
-                ));
-            }
-            let cells = idx
-                .iter()
-                .map(|&i| extend_host::cells(&batch.jobs[i]))
-                .sum();
-            self.extend_counts.launched(idx.len(), cells);
-            for (k, &i) in idx.iter().enumerate() {
-                aligned[i] = Some(extend_host::unpack(&launch, &out, k));
+        // Launches run side by side: on a GPU, one's copies overlap another's kernel.
+        let done = plan
+            .launches
+            .par_iter()
+            .map(|idx| self.extend_launch(batch, idx))
+            .collect::<Result<Vec<Vec<Aligned>>>>()?;
+        for (idx, results) in plan.launches.iter().zip(done) {
+            for (&i, a) in idx.iter().zip(results) {
+                aligned[i] = Some(a);
             }
         }
         let cpu: Vec<(usize, Aligned)> = plan
@@ -109,25 +146,13 @@ impl<L: Launcher> Backend for KernelBackend<L> {
     fn pair_hmm(&self, batch: &PairHmmBatch) -> Result<PairHmmResults> {
         let plan = pair_hmm_host::plan(batch);
         let mut log10: Vec<Option<f64>> = vec![None; batch.len()];
-        for idx in &plan.launches {
-            let launch = pair_hmm_host::pack(batch, idx);
-            let sums = self.launcher.pair_hmm(&launch)?;
-            if sums.len() != idx.len() {
-                return Err(Error::Internal(
-                    "pair-HMM launch returned too few results".into(),
-                ));
-            }
-            let cells = idx
-                .iter()
-                .map(|&i| u64::from(batch.jobs[i].read_len) * u64::from(batch.jobs[i].hap_len))
-                .sum();
-            self.pair_hmm_counts.launched(idx.len(), cells);
-            let done: Vec<f64> = idx
-                .par_iter()
-                .zip(&sums)
-                .map(|(&i, &x)| from_float(batch, &batch.jobs[i], x))
-                .collect();
-            for (&i, x) in idx.iter().zip(done) {
+        let done = plan
+            .launches
+            .par_iter()
+            .map(|idx| self.pair_hmm_launch(batch, idx))
+            .collect::<Result<Vec<Vec<f64>>>>()?;
+        for (idx, results) in plan.launches.iter().zip(done) {
+            for (&i, x) in idx.iter().zip(results) {
                 log10[i] = Some(x);
             }
         }
@@ -147,6 +172,10 @@ impl<L: Launcher> Backend for KernelBackend<L> {
 
     fn no_contraction(&self) -> Result<Option<bool>> {
         no_contraction(&self.launcher).map(Some)
+    }
+
+    fn device_bytes(&self) -> u64 {
+        self.launcher.device_bytes()
     }
 
     fn kernel_stats(&self) -> Vec<KernelStat> {

@@ -13,7 +13,7 @@ pub(crate) struct RunFlags {
     /// Worker threads (0: all cores).
     #[arg(short = 't', long, default_value_t = 0)]
     pub threads: usize,
-    /// auto, cpu, or cuda[:0,1].
+    /// auto (every GPU, else the CPU), cpu, emu (the GPU kernels run on the CPU), cuda, cuda:0,1.
     #[arg(long, default_value = "auto")]
     pub device: String,
     /// Write stage times, throughput and device use as JSON.

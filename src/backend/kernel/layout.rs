@@ -85,11 +85,26 @@ pub(crate) struct ExtendLaunch {
     pub cigar_slots: usize,
 }
 
+/// Where a launch's time went, in seconds: copies between host and device, and the kernel.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Timing {
+    pub transfer: f64,
+    pub kernel: f64,
+}
+
 /// What an extension launch returns.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExtendLaunchOut {
     pub outs: Vec<DevExtendOut>,
     pub cigars: Vec<u32>,
+    pub timing: Timing,
+}
+
+/// What a pair-HMM launch returns: one scaled float sum per job.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PairHmmLaunchOut {
+    pub sums: Vec<f32>,
+    pub timing: Timing,
 }
 
 /// One pair-HMM launch: jobs with the reads (bases and 8 parameters a base) and haplotypes
