@@ -77,6 +77,8 @@ pub(crate) struct BenchReport {
     pub threads: usize,
     pub kernels: Vec<KernelFigure>,
     pub stages: Vec<StageFigure>,
+    /// The FMA canary on the device (None on the CPU).
+    pub no_contraction: Option<bool>,
 }
 
 /// Times the kernels on `backend` (and on the CPU oracle, for scale), then the stages.
@@ -141,6 +143,7 @@ pub(crate) fn run(
         threads,
         kernels,
         stages,
+        no_contraction: backend.no_contraction()?,
     })
 }
 
@@ -151,18 +154,33 @@ impl BenchReport {
             "zenome bench on {} ({} threads)\n\n",
             self.device, self.threads
         );
-        s += "kernel    backend        jobs   runs  seconds    jobs/s  Mcells/s  parity with oracle\n";
+        s += "kernel    backend        jobs   runs  seconds    jobs/s    GCUPS  transfer  parity\n";
         for k in &self.kernels {
+            let transfer = k
+                .transfer_share
+                .map_or("-".to_string(), |t| format!("{:.0}%", 100.0 * t));
             s += &format!(
-                "{:<9} {:<11} {:>7} {:>6} {:>8.2} {:>9.0} {:>9.1}  {}\n",
+                "{:<9} {:<11} {:>7} {:>6} {:>8.2} {:>9.0} {:>8.2} {:>9}  {}\n",
                 k.kernel,
                 k.backend,
                 k.jobs,
                 k.runs,
                 k.seconds,
                 k.jobs_per_s,
-                k.mcells_per_s,
+                k.mcells_per_s / 1e3,
+                transfer,
                 k.parity
+            );
+        }
+        if let Some(ok) = self.no_contraction {
+            s += &format!(
+                "FMA canary on {}: {}\n",
+                self.device,
+                if ok {
+                    "a*b+c exact (no contraction)"
+                } else {
+                    "FUSED (contraction on)"
+                }
             );
         }
         s += "\nstage       seconds        rate\n";
@@ -182,8 +200,17 @@ impl BenchReport {
             .iter()
             .map(|k| {
                 format!(
-                    "{{\"kernel\": \"{}\", \"backend\": \"{}\", \"jobs\": {}, \"runs\": {}, \"seconds\": {:.4}, \"jobs_per_second\": {:.1}, \"mcells_per_second\": {:.2}, \"parity\": \"{}\"}}",
-                    k.kernel, k.backend, k.jobs, k.runs, k.seconds, k.jobs_per_s, k.mcells_per_s, k.parity
+                    "{{\"kernel\": \"{}\", \"backend\": \"{}\", \"jobs\": {}, \"runs\": {}, \"seconds\": {:.4}, \"jobs_per_second\": {:.1}, \"mcells_per_second\": {:.2}, \"gcups\": {:.4}, \"transfer_share\": {}, \"parity\": \"{}\"}}",
+                    k.kernel,
+                    k.backend,
+                    k.jobs,
+                    k.runs,
+                    k.seconds,
+                    k.jobs_per_s,
+                    k.mcells_per_s,
+                    k.mcells_per_s / 1e3,
+                    k.transfer_share.map_or("null".to_string(), |t| format!("{t:.4}")),
+                    k.parity
                 )
             })
             .collect();
@@ -198,12 +225,14 @@ impl BenchReport {
             })
             .collect();
         format!(
-            "{{\"device\": \"{}\", \"threads\": {}, \"version\": \"{}\", \"kernels\": [{}], \"stages\": [{}]}}\n",
+            "{{\"device\": \"{}\", \"threads\": {}, \"version\": \"{}\", \"kernels\": [{}], \"stages\": [{}], \"no_fma_contraction\": {}}}\n",
             self.device,
             self.threads,
             env!("CARGO_PKG_VERSION"),
             kernels.join(", "),
-            stages.join(", ")
+            stages.join(", "),
+            self.no_contraction
+                .map_or("null".to_string(), |b| b.to_string())
         )
     }
 

@@ -161,6 +161,9 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     }
     let mut m = stream.finish(quiet)?;
     m.kernels = backend.kernel_stats();
+    if backend.device_bytes() > 0 {
+        m.count("device_peak_bytes", backend.device_bytes());
+    }
     Ok(m)
 }
 

@@ -125,6 +125,9 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
     m.count("reference_blocks", blocks);
     m.count("shards", grid.len() as u64);
     m.kernels = backend.kernel_stats();
+    if backend.device_bytes() > 0 {
+        m.count("device_peak_bytes", backend.device_bytes());
+    }
     Ok(m)
 }
 

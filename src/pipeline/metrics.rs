@@ -64,8 +64,14 @@ impl Metrics {
             .iter()
             .map(|k| {
                 format!(
-                    "{{\"kernel\": \"{}\", \"launches\": {}, \"jobs\": {}, \"cells\": {}, \"fallback_jobs\": {}}}",
-                    k.kernel, k.launches, k.jobs, k.cells, k.fallback_jobs
+                    "{{\"kernel\": \"{}\", \"launches\": {}, \"jobs\": {}, \"cells\": {}, \"fallback_jobs\": {}, \"transfer_seconds\": {:.4}, \"kernel_seconds\": {:.4}}}",
+                    k.kernel,
+                    k.launches,
+                    k.jobs,
+                    k.cells,
+                    k.fallback_jobs,
+                    k.transfer_seconds,
+                    k.kernel_seconds
                 )
             })
             .collect();
