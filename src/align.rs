@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 pub(crate) use options::AlignOpts;
 
-use crate::backend::{Backend, ExtendBatch};
+use crate::backend::{Backend, ExtendBatch, ExtendResults};
 use crate::core::Result;
 use crate::core::base::revcomp;
 use crate::index::Index;
@@ -42,6 +42,15 @@ pub(crate) struct Aligner<'a> {
 pub(crate) struct BatchOutput {
     pub records: Vec<Vec<SamRecord>>,
     pub dups: Vec<DupEnds>,
+}
+
+/// A batch after seeding: each read's preparation and the extension jobs it needs.
+pub(crate) struct Seeded {
+    preps: Vec<Prep>,
+    /// The extension jobs of the whole batch, for the backend.
+    pub batch: ExtendBatch,
+    /// The read and window of each job.
+    owners: Vec<(usize, extend::Window)>,
 }
 
 /// A read's seeds turned into finished ungapped alignments and candidates for the DP.
@@ -74,8 +83,10 @@ impl<'a> Aligner<'a> {
             .collect()
     }
 
-    /// Aligns every read on its own (no pairing): candidate alignments, best first.
-    pub(crate) fn map_reads(&self, reads: &[&Read]) -> Result<Vec<ReadHits>> {
+    /// The CPU half of mapping: seeds, chains and ungapped placements of each read, and the
+    /// extension jobs for the rest (the pipeline runs these while the backend extends the
+    /// batch before).
+    pub(crate) fn seed(&self, reads: &[&Read]) -> Seeded {
         let preps: Vec<Prep> = reads
             .par_iter()
             .with_min_len(16)
@@ -95,16 +106,25 @@ impl<'a> Aligner<'a> {
                 }
             }
         }
-        let res = self.backend.extend(&batch)?;
-        let mut out: Vec<ReadHits> = preps
+        Seeded {
+            preps,
+            batch,
+            owners,
+        }
+    }
+
+    /// Each read's candidate alignments, best first, from its seeding and the extension results.
+    pub(crate) fn complete(&self, seeded: Seeded, res: &ExtendResults) -> Result<Vec<ReadHits>> {
+        let mut out: Vec<ReadHits> = seeded
+            .preps
             .into_iter()
             .map(|p| ReadHits {
                 alns: p.found,
                 extra_ties: p.extra_ties,
             })
             .collect();
-        for ((ri, w), r) in owners.iter().zip(&res.results) {
-            if let Some(a) = extend::from_result(w, r, &res)? {
+        for ((ri, w), r) in seeded.owners.iter().zip(&res.results) {
+            if let Some(a) = extend::from_result(w, r, res)? {
                 out[*ri].alns.push(a);
             }
         }

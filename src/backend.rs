@@ -37,6 +37,11 @@ pub trait Backend: Send + Sync {
     fn device_bytes(&self) -> u64 {
         0
     }
+    /// How many jobs a call should hand over at once to keep the device busy: callers pool the
+    /// work of several regions up to this (0: no pooling, each region's batch on its own).
+    fn preferred_jobs(&self) -> usize {
+        0
+    }
 }
 
 /// The backend for a `--device` value: `cpu`; `emu` (the CUDA kernels compiled for the host);

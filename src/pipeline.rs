@@ -8,3 +8,4 @@ pub(crate) mod markdup;
 pub(crate) mod metrics;
 pub(crate) mod progress;
 pub(crate) mod sink;
+pub(crate) mod stages;

@@ -178,6 +178,12 @@ impl<L: Launcher> Backend for KernelBackend<L> {
         self.launcher.device_bytes()
     }
 
+    /// A few launches' worth: enough to fill a GPU, and to overlap one launch's copies with
+    /// another's kernel.
+    fn preferred_jobs(&self) -> usize {
+        4 * pair_hmm_host::MAX_LAUNCH_JOBS
+    }
+
     fn kernel_stats(&self) -> Vec<KernelStat> {
         vec![
             self.extend_counts.snapshot("extend_banded"),

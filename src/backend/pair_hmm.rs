@@ -92,6 +92,28 @@ impl PairHmmBatch {
         self.jobs.len()
     }
 
+    /// Appends the reads, haplotypes and jobs of `other`; returns the index its first job now
+    /// has in this batch.
+    pub fn append(&mut self, other: &PairHmmBatch) -> usize {
+        let (reads, haps, first) = (
+            self.bases.len() as u32,
+            self.haps.len() as u32,
+            self.jobs.len(),
+        );
+        self.bases.extend_from_slice(&other.bases);
+        self.base_quals.extend_from_slice(&other.base_quals);
+        self.ins_quals.extend_from_slice(&other.ins_quals);
+        self.del_quals.extend_from_slice(&other.del_quals);
+        self.gcp.extend_from_slice(&other.gcp);
+        self.haps.extend_from_slice(&other.haps);
+        self.jobs.extend(other.jobs.iter().map(|j| PairHmmJob {
+            read_off: j.read_off + reads,
+            hap_off: j.hap_off + haps,
+            ..*j
+        }));
+        first
+    }
+
     pub fn is_empty(&self) -> bool {
         self.jobs.is_empty()
     }

@@ -139,7 +139,7 @@ pub(crate) fn pair_hmm(
         .count();
     let parity = match (worst == 0.0, differ) {
         (true, _) => "identical".to_string(),
-        (false, 0) => format!("bits = cpu; max |log10 diff| {worst:.1e} vs double"),
+        (false, 0) => format!("bits = cpu; max log10 diff {worst:.1e} vs double"),
         (false, d) => format!("{d} of {} differ from cpu", b.len()),
     };
     let run = || backend.pair_hmm(b).map(|_| ());

@@ -49,9 +49,24 @@ struct Window {
     first_job: usize,
 }
 
+/// A shard ready for the pair-HMM: its reads, its windows, and their jobs.
+pub(crate) struct Prepared {
+    reads: Vec<AlnRead>,
+    windows: Vec<Window>,
+    /// Every read-haplotype job of the shard's windows.
+    pub batch: PairHmmBatch,
+}
+
 /// Calls of a shard whose position lies in `[shard.start, shard.end)` and in its regions, in
 /// position order, with the gVCF blocks between them when asked for.
 pub(crate) fn call_shard(shard: &Shard, backend: &dyn Backend, o: &CallOpts) -> Result<ShardCalls> {
+    let prepared = prepare_shard(shard, o)?;
+    let liks = backend.pair_hmm(&prepared.batch)?.log10;
+    Ok(finish_shard(shard, prepared, &liks, o))
+}
+
+/// Reads, active windows and pair-HMM jobs of a shard.
+pub(crate) fn prepare_shard(shard: &Shard, o: &CallOpts) -> Result<Prepared> {
     let clen = shard.contig.len() as i64;
     let margin = o.window.margin;
     let reads = match shard.tid {
@@ -66,8 +81,16 @@ pub(crate) fn call_shard(shard: &Shard, backend: &dyn Backend, o: &CallOpts) -> 
     };
     let mut batch = PairHmmBatch::default();
     let windows = prepare_windows(shard, &reads, &mut batch, o)?;
-    let liks = backend.pair_hmm(&batch)?.log10;
-    let mut calls = genotype_windows(shard, &windows, &liks, o);
+    Ok(Prepared {
+        reads,
+        windows,
+        batch,
+    })
+}
+
+/// Genotypes a prepared shard from its jobs' log10 likelihoods (in the order of its batch).
+pub(crate) fn finish_shard(shard: &Shard, p: Prepared, liks: &[f64], o: &CallOpts) -> ShardCalls {
+    let mut calls = genotype_windows(shard, &p.windows, liks, o);
     calls.sort_by(|a, b| (a.site.pos, &a.site.reference).cmp(&(b.site.pos, &b.site.reference)));
     calls.dedup_by(|a, b| a.site.pos == b.site.pos);
     calls.retain(|c| shard.regions.iter().any(|iv| iv.contains(c.site.pos)));
@@ -77,11 +100,11 @@ pub(crate) fn call_shard(shard: &Shard, backend: &dyn Backend, o: &CallOpts) -> 
             .map(|c| (c.site.pos, c.site.pos + c.site.reference.len() as i64))
             .collect();
         let span = (shard.start, shard.end);
-        gvcf::blocks(&reads, shard.contig, span, shard.regions, &taken, &o.gvcf)
+        gvcf::blocks(&p.reads, shard.contig, span, shard.regions, &taken, &o.gvcf)
     } else {
         Vec::new()
     };
-    Ok(ShardCalls { calls, blocks })
+    ShardCalls { calls, blocks }
 }
 
 /// The active windows around the shard, each with its haplotypes and reads in `batch`.

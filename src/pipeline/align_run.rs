@@ -10,6 +10,7 @@ use indicatif::ProgressBar;
 use super::metrics::Metrics;
 use super::progress;
 use super::sink::{Sink, SinkOpts, format_of};
+use super::stages::{self, Extended, Mapped};
 use crate::align::insert::{ESTIMATE_PAIRS, InsertStats};
 use crate::align::{AlignOpts, Aligner, BatchOutput};
 use crate::backend::Backend;
@@ -154,11 +155,26 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         bar,
         fragments: 0,
     };
-    let (head, rest) = leading_fragments(first, &rx)?;
-    let stats = stream.estimate_and_align(head, quiet)?;
-    for batch in rest.into_iter().map(Ok).chain(rx.iter()) {
-        stream.align(batch?, &stats)?;
-    }
+    std::thread::scope(|scope| -> Result<()> {
+        let extended = stages::spawn(scope, &aligner, backend, first, rx);
+        let mut batches = extended.iter();
+        let mut head: Vec<Mapped> = Vec::new();
+        while head.iter().map(|b| b.frags.len()).sum::<usize>() < ESTIMATE_PAIRS {
+            match batches.next() {
+                Some(b) => head.push(stream.complete(b?)?),
+                None => break,
+            }
+        }
+        let stats = stream.estimate(&head, quiet);
+        for b in head {
+            stream.finish_batch(b, &stats)?;
+        }
+        for b in batches {
+            let mapped = stream.complete(b?)?;
+            stream.finish_batch(mapped, &stats)?;
+        }
+        Ok(())
+    })?;
     let mut m = stream.finish(quiet)?;
     m.kernels = backend.kernel_stats();
     if backend.device_bytes() > 0 {
@@ -177,48 +193,51 @@ struct Stream<'a> {
 }
 
 impl Stream<'_> {
-    /// Maps the leading fragments, estimates the insert-size distribution from them, and
-    /// finishes them with it.
-    fn estimate_and_align(&mut self, head: Vec<Fragment>, quiet: bool) -> Result<InsertStats> {
-        let t = Instant::now();
-        let hits = self.aligner.map_reads(&Aligner::reads_of(&head))?;
-        self.m.time("map", t);
-        let stats = InsertStats::estimate(self.aligner.insert_sizes(&head, &hits));
-        if head.first().is_some_and(|f| f.r2.is_some()) && !quiet {
+    /// A batch's candidate alignments from its extension, with the stages' times counted.
+    fn complete(&mut self, b: Extended) -> Result<Mapped> {
+        let mapped = b.complete(self.aligner)?;
+        self.m.add("seed", mapped.seed_seconds);
+        self.m.add("extend", mapped.extend_seconds);
+        let map = mapped.seed_seconds + mapped.extend_seconds + mapped.complete_seconds;
+        self.m.add("map", map);
+        Ok(mapped)
+    }
+
+    /// The insert-size distribution of the first [`ESTIMATE_PAIRS`] fragments (whatever the
+    /// batches they came in).
+    fn estimate(&self, head: &[Mapped], quiet: bool) -> InsertStats {
+        let mut sizes = Vec::new();
+        let mut left = ESTIMATE_PAIRS;
+        for b in head {
+            let take = b.frags.len().min(left);
+            sizes.extend(self.aligner.insert_sizes(&b.frags[..take], &b.hits));
+            left -= take;
+        }
+        let stats = InsertStats::estimate(sizes);
+        let paired = head
+            .first()
+            .and_then(|b| b.frags.first())
+            .is_some_and(|f| f.r2.is_some());
+        if paired && !quiet {
             eprintln!(
                 "zenome: insert size {:.0} +- {:.0}, proper range {}..{}",
                 stats.mean, stats.sd, stats.lo, stats.hi
             );
         }
-        self.finish_batch(&head, hits, &stats)?;
-        Ok(stats)
+        stats
     }
 
-    fn align(&mut self, batch: Vec<Fragment>, stats: &InsertStats) -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
+    /// Rescues mates, pairs, finishes and writes a batch.
+    fn finish_batch(&mut self, b: Mapped, stats: &InsertStats) -> Result<()> {
         let t = Instant::now();
-        let hits = self.aligner.map_reads(&Aligner::reads_of(&batch))?;
-        self.m.time("map", t);
-        self.finish_batch(&batch, hits, stats)
-    }
-
-    fn finish_batch(
-        &mut self,
-        frags: &[Fragment],
-        hits: Vec<crate::align::pair::ReadHits>,
-        stats: &InsertStats,
-    ) -> Result<()> {
-        let t = Instant::now();
-        let out = self.aligner.finish_batch(frags, hits, stats)?;
+        let out = self.aligner.finish_batch(&b.frags, b.hits, stats)?;
         self.m.time("pair", t);
         let t = Instant::now();
         count(&out, &mut self.m);
-        let first = frags.first().map_or(0, |f| f.index);
+        let first = b.frags.first().map_or(0, |f| f.index);
         self.sink.push(first, &out.records, out.dups)?;
         self.m.time("write", t);
-        self.fragments += frags.len() as u64;
+        self.fragments += b.frags.len() as u64;
         self.bar.set_position(self.m.get("reads"));
         Ok(())
     }
@@ -261,22 +280,6 @@ type BatchRx = crossbeam_channel::Receiver<Result<Vec<Fragment>>>;
 fn receive(rx: &BatchRx) -> Result<Vec<Fragment>> {
     rx.recv()
         .map_err(|_| Error::Internal("reader stopped".into()))?
-}
-
-/// The first [`ESTIMATE_PAIRS`] fragments (the insert-size estimate comes from them, so that it
-/// does not depend on the batch size), and the fragments already read after them.
-fn leading_fragments(
-    first: Vec<Fragment>,
-    rx: &BatchRx,
-) -> Result<(Vec<Fragment>, Vec<Vec<Fragment>>)> {
-    let mut head = Vec::new();
-    let mut next = first;
-    while !next.is_empty() && head.len() < ESTIMATE_PAIRS {
-        head.append(&mut next);
-        next = receive(rx)?;
-    }
-    let rest = head.split_off(head.len().min(ESTIMATE_PAIRS));
-    Ok((head, vec![rest, next]))
 }
 
 /// Reads batches on a thread of its own; ends with an empty batch, or an error.

@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use super::block_join::BlockJoin;
 use super::metrics::Metrics;
 use crate::backend::Backend;
+use crate::backend::PairHmmBatch;
 use crate::call::CallOpts;
-use crate::call::region::{Shard, ShardCalls, call_shard};
+use crate::call::region::{Prepared, Shard, ShardCalls, call_shard, finish_shard, prepare_shard};
 use crate::call::vcf_out;
 use crate::core::interval::{Interval, Region};
 use crate::core::{Error, Result};
@@ -255,7 +256,10 @@ fn shards(intervals: &[Interval], shard: i64) -> Vec<(usize, i64)> {
     out
 }
 
-/// Calls every shard in parallel; results in grid order.
+/// Calls every shard in parallel; results in grid order. Backends that want large batches (a
+/// GPU) get the pair-HMM jobs of many shards at once: shards are prepared in parallel, their
+/// jobs pooled until the backend's preferred size, run together, and each shard genotyped from
+/// its share of the results (the same numbers as alone: jobs do not depend on each other).
 fn call_shards(
     cfg: &CallConfig,
     inputs: &Inputs,
@@ -269,28 +273,81 @@ fn call_shards(
     } else {
         super::progress::spinner("shards")
     };
+    let regions: Vec<Vec<Interval>> = (0..inputs.contigs.len())
+        .map(|ci| ivs.iter().filter(|iv| iv.contig == ci).copied().collect())
+        .collect();
     let size = cfg.opts.window.shard;
-    let out = grid
-        .par_iter()
-        .map(|&(ci, k)| {
-            let c = &inputs.contigs[ci];
-            let regions: Vec<Interval> = ivs.iter().filter(|iv| iv.contig == ci).copied().collect();
-            let shard = Shard {
-                bam: &inputs.bam,
-                tid: inputs.tids[ci],
-                contig: &c.seq,
-                start: k * size,
-                end: ((k + 1) * size).min(c.seq.len() as i64),
-                regions: &regions,
-                gvcf: cfg.gvcf,
-            };
-            let out = call_shard(&shard, backend, &cfg.opts)?;
-            bar.inc(1);
-            Ok((ci, out))
-        })
-        .collect::<Result<_>>()?;
+    let shard_of = |&(ci, k): &(usize, i64)| {
+        let c = &inputs.contigs[ci];
+        Shard {
+            bam: &inputs.bam,
+            tid: inputs.tids[ci],
+            contig: &c.seq,
+            start: k * size,
+            end: ((k + 1) * size).min(c.seq.len() as i64),
+            regions: &regions[ci],
+            gvcf: cfg.gvcf,
+        }
+    };
+    let pool = backend.preferred_jobs();
+    let out = if pool == 0 {
+        grid.par_iter()
+            .map(|g| {
+                let calls = call_shard(&shard_of(g), backend, &cfg.opts)?;
+                bar.inc(1);
+                Ok((g.0, calls))
+            })
+            .collect::<Result<_>>()?
+    } else {
+        let mut out = Vec::with_capacity(grid.len());
+        let mut at = 0;
+        while at < grid.len() {
+            let (prepared, used) = prepare_pool(&grid[at..], &shard_of, pool, &cfg.opts)?;
+            let group = &grid[at..at + used];
+            let mut batch = PairHmmBatch::default();
+            let firsts: Vec<usize> = prepared.iter().map(|p| batch.append(&p.batch)).collect();
+            let liks = backend.pair_hmm(&batch)?.log10;
+            let done: Vec<ShardCalls> = group
+                .par_iter()
+                .zip(prepared)
+                .zip(firsts)
+                .map(|((g, p), first)| {
+                    let n = p.batch.len();
+                    finish_shard(&shard_of(g), p, &liks[first..first + n], &cfg.opts)
+                })
+                .collect();
+            bar.inc(used as u64);
+            out.extend(group.iter().map(|g| g.0).zip(done));
+            at += used;
+        }
+        out
+    };
     bar.finish_and_clear();
     Ok(out)
+}
+
+/// Prepares shards from the start of `grid`, a few at a time in parallel, until their jobs
+/// reach `pool` or the grid ends; returns them and how many there are.
+fn prepare_pool<'a>(
+    grid: &[(usize, i64)],
+    shard_of: &(dyn Fn(&(usize, i64)) -> Shard<'a> + Sync),
+    pool: usize,
+    opts: &CallOpts,
+) -> Result<(Vec<Prepared>, usize)> {
+    let step = 2 * rayon::current_num_threads();
+    let mut prepared: Vec<Prepared> = Vec::new();
+    let mut jobs = 0;
+    while prepared.len() < grid.len() && jobs < pool {
+        let next = &grid[prepared.len()..(prepared.len() + step).min(grid.len())];
+        let more = next
+            .par_iter()
+            .map(|g| prepare_shard(&shard_of(g), opts))
+            .collect::<Result<Vec<Prepared>>>()?;
+        jobs += more.iter().map(|p| p.batch.len()).sum::<usize>();
+        prepared.extend(more);
+    }
+    let used = prepared.len();
+    Ok((prepared, used))
 }
 
 /// Writes the records in order, joining gVCF blocks across shard edges; returns the numbers

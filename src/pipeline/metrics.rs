@@ -29,7 +29,11 @@ impl Metrics {
 
     /// Adds the time since `since` to stage `name`.
     pub(crate) fn time(&mut self, name: &str, since: Instant) {
-        let secs = since.elapsed().as_secs_f64();
+        self.add(name, since.elapsed().as_secs_f64());
+    }
+
+    /// Adds `secs` to stage `name`.
+    pub(crate) fn add(&mut self, name: &str, secs: f64) {
         match self.stages.iter_mut().find(|s| s.0 == name) {
             Some(s) => s.1 += secs,
             None => self.stages.push((name.into(), secs)),
