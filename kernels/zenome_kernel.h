@@ -22,6 +22,8 @@ typedef unsigned long long u64;
 #ifdef __CUDACC_RTC__
 
 #define ZK_DEVICE __device__ __forceinline__
+// Unrolls the loop that follows (a hint; the host build ignores it).
+#define ZK_UNROLL _Pragma("unroll")
 
 #else
 
@@ -38,6 +40,7 @@ extern thread_local zk_dim3 gridDim;
 
 #define __global__
 #define ZK_DEVICE static inline
+#define ZK_UNROLL
 
 #endif
 

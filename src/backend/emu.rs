@@ -142,7 +142,7 @@ impl Launcher for EmuLauncher {
     fn pair_hmm(&self, l: &PairHmmLaunch) -> Result<PairHmmLaunchOut> {
         let started = std::time::Instant::now();
         let n = l.jobs.len();
-        let mut rows = vec![0f32; 6 * (l.max_hap as usize + 1) * n];
+        let mut rows = vec![0f32; 3 * (l.max_hap as usize + 1) * n];
         let mut sums = vec![0f32; n];
         let (rows_p, sums_p) = (Shared(rows.as_mut_ptr()), Shared(sums.as_mut_ptr()));
         let blocks = n.div_ceil(BLOCK as usize) as u32;

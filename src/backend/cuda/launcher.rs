@@ -409,7 +409,7 @@ impl Launcher for CudaLauncher {
             clock.mark(&stream, &gpu.name)?;
             let sums_bytes = 4 * n;
             slot.scratch_a
-                .at_least(&stream, 4 * 6 * (l.max_hap as usize + 1) * n, &gpu.bytes)?;
+                .at_least(&stream, 4 * 3 * (l.max_hap as usize + 1) * n, &gpu.bytes)?;
             slot.out_a.at_least(&stream, sums_bytes, &gpu.bytes)?;
             let Slot {
                 input,

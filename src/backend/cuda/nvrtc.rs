@@ -144,6 +144,9 @@ mod tests {
                     src.family,
                     c.log
                 );
+                for l in c.log.lines().filter(|l| l.contains("registers")) {
+                    eprintln!("{} {arch}: {}", src.family, l.trim());
+                }
                 if FLOAT_FAMILIES.contains(&src.family) {
                     assert!(!c.has_fma(), "{} {arch}: fma in the PTX", src.family);
                 }

@@ -24,7 +24,7 @@ pub(crate) struct Plan {
 }
 
 /// Sorts the jobs the kernel takes by (read length, haplotype length) and cuts them into
-/// launches whose rolling rows stay within [`LAUNCH_BYTES`].
+/// launches whose boundary rows stay within [`LAUNCH_BYTES`].
 pub(crate) fn plan(b: &PairHmmBatch) -> Plan {
     let mut p = Plan::default();
     let mut fits = Vec::new();
@@ -40,7 +40,7 @@ pub(crate) fn plan(b: &PairHmmBatch) -> Plan {
     let mut max_hap = 0u32;
     for i in fits {
         let h = max_hap.max(b.jobs[i].hap_len);
-        let bytes = (current.len() + 1) * 24 * (h as usize + 1);
+        let bytes = (current.len() + 1) * 12 * (h as usize + 1);
         if !current.is_empty() && (bytes > LAUNCH_BYTES || current.len() >= MAX_LAUNCH_JOBS) {
             p.launches.push(std::mem::take(&mut current));
             max_hap = 0;
