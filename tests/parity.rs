@@ -57,7 +57,19 @@ fn extend_cases(scoring: Scoring, seed: u64) -> ExtendBatch {
         (t[10..170].to_vec(), t.clone(), -160, 400),
         (long_q, t.clone(), -20, 20),
         (t[0..300].to_vec(), t.clone(), -5, 250),
+        // Strips of rows: rows reaching the matrix only after whole strips without a cell,
+        // bands at the ends of the i32 range, and every length around the strip size.
+        (t[10..160].to_vec(), t[..60].to_vec(), -100, -90),
+        (t[10..160].to_vec(), t[..60].to_vec(), -12, -3),
+        (t[..40].to_vec(), t.clone(), i32::MAX - 5, i32::MAX),
+        (t[..40].to_vec(), t.clone(), i32::MIN, i32::MIN + 10),
+        (t[..40].to_vec(), t.clone(), 395, 420),
     ];
+    for len in 1..=25 {
+        let q = mutate(&t[100..100 + len], &mut rng);
+        b.push(&q, &t, 95, 110);
+        b.push(&q, &t[95..100 + len], -3, 3);
+    }
     for (q, tt, lo, hi) in edges {
         b.push(&q, &tt, lo, hi);
     }

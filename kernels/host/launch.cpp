@@ -30,7 +30,7 @@ static void zk_grid(u32 begin, u32 end, u32 block, u32 grid, F body) {
 
 extern "C" void zk_emu_extend_banded(u32 begin, u32 end, u32 block, u32 grid, const u8* queries,
                                      const u8* targets, const ZkExtendJob* jobs, u32 n,
-                                     ZkScoring s, u32 W, i32* rows, u8* tb, u32* cigars,
+                                     ZkScoring s, u32 W, i32* rows, u64* tb, u32* cigars,
                                      ZkExtendOut* outs) {
     zk_grid(begin, end, block, grid,
             [&] { extend_banded(queries, targets, jobs, n, s, W, rows, tb, cigars, outs); });

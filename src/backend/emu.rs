@@ -28,7 +28,7 @@ unsafe extern "C" {
         s: DevScoring,
         width: u32,
         rows: *mut i32,
-        tb: *mut u8,
+        tb: *mut u64,
         cigars: *mut u32,
         outs: *mut DevExtendOut,
     );
@@ -97,9 +97,8 @@ impl Launcher for EmuLauncher {
     fn extend(&self, l: &ExtendLaunch) -> Result<ExtendLaunchOut> {
         let started = std::time::Instant::now();
         let n = l.jobs.len();
-        let w = l.width as usize;
-        let mut rows = vec![0i32; 5 * w * n];
-        let mut tb = vec![0u8; l.rows as usize * w * n];
+        let mut rows = vec![0i32; l.boundary_len()];
+        let mut tb = vec![0u64; l.traceback_words()];
         let mut out = ExtendLaunchOut {
             outs: vec![DevExtendOut::default(); n],
             cigars: vec![0u32; l.cigar_slots],
@@ -142,7 +141,7 @@ impl Launcher for EmuLauncher {
     fn pair_hmm(&self, l: &PairHmmLaunch) -> Result<PairHmmLaunchOut> {
         let started = std::time::Instant::now();
         let n = l.jobs.len();
-        let mut rows = vec![0f32; 3 * (l.max_hap as usize + 1) * n];
+        let mut rows = vec![0f32; l.boundary_len()];
         let mut sums = vec![0f32; n];
         let (rows_p, sums_p) = (Shared(rows.as_mut_ptr()), Shared(sums.as_mut_ptr()));
         let blocks = n.div_ceil(BLOCK as usize) as u32;

@@ -321,11 +321,11 @@ impl Launcher for CudaLauncher {
             clock.mark(&stream, &gpu.name)?;
             upload(gpu, slot, &packed)?;
             clock.mark(&stream, &gpu.name)?;
-            let (w, rows) = (l.width as usize, l.rows as usize);
             let outs_bytes = n * std::mem::size_of::<DevExtendOut>();
             slot.scratch_a
-                .at_least(&stream, 4 * 5 * w * n, &gpu.bytes)?;
-            slot.scratch_b.at_least(&stream, rows * w * n, &gpu.bytes)?;
+                .at_least(&stream, 4 * l.boundary_len(), &gpu.bytes)?;
+            slot.scratch_b
+                .at_least(&stream, 8 * l.traceback_words(), &gpu.bytes)?;
             slot.out_a.at_least(&stream, outs_bytes, &gpu.bytes)?;
             slot.out_b
                 .at_least(&stream, 4 * l.cigar_slots, &gpu.bytes)?;
@@ -357,8 +357,8 @@ impl Launcher for CudaLauncher {
                 .arg(out_b.get()?)
                 .arg(out_a.get()?);
             // SAFETY: the arguments match `extend_banded`'s parameters in order and type; the
-            // buffers hold the launch's inputs at the offsets `pack` wrote and have room for n
-            // jobs of width W and `rows` rows, for every CIGAR slot and every output record.
+            // buffers hold the launch's inputs at the offsets `pack` wrote and have the room the
+            // launch's boundary_len and traceback_words give, every CIGAR slot and output record.
             unsafe { launch.launch(config(n)) }.map_err(|e| runtime(&gpu.name, e))?;
             clock.mark(&stream, &gpu.name)?;
             let out_bytes = outs_bytes + 4 * l.cigar_slots;
@@ -409,7 +409,7 @@ impl Launcher for CudaLauncher {
             clock.mark(&stream, &gpu.name)?;
             let sums_bytes = 4 * n;
             slot.scratch_a
-                .at_least(&stream, 4 * 3 * (l.max_hap as usize + 1) * n, &gpu.bytes)?;
+                .at_least(&stream, 4 * l.boundary_len(), &gpu.bytes)?;
             slot.out_a.at_least(&stream, sums_bytes, &gpu.bytes)?;
             let Slot {
                 input,
@@ -436,8 +436,8 @@ impl Launcher for CudaLauncher {
                 .arg(scratch_a.get()?)
                 .arg(out_a.get()?);
             // SAFETY: the arguments match `pair_hmm_forward`'s parameters in order and type; the
-            // inputs are at the offsets `pack` wrote, and the rows and sums have room for n jobs
-            // of the launch's longest haplotype.
+            // inputs are at the offsets `pack` wrote, the rows have the launch's boundary_len and
+            // the sums room for n jobs.
             unsafe { launch.launch(config(n)) }.map_err(|e| runtime(&gpu.name, e))?;
             clock.mark(&stream, &gpu.name)?;
             let pinned = slot.host_out.at_least(&gpu.ctx, sums_bytes, false)?;

@@ -1,7 +1,7 @@
 //! The host side of the extension kernel: which jobs it takes (the rest run on the CPU), how
 //! they are grouped into launches of similar size, packed, and read back.
 
-use super::layout::{DevExtendJob, ExtendLaunch, ExtendLaunchOut};
+use super::layout::{DevExtendJob, ExtendLaunch, ExtendLaunchOut, extend_scratch_bytes};
 use crate::backend::cpu::Aligned;
 use crate::backend::{ExtendBatch, ExtendJob};
 
@@ -49,7 +49,7 @@ pub(crate) fn plan(batch: &ExtendBatch) -> Plan {
     for i in fits {
         let j = &batch.jobs[i];
         let r = rows.max(j.query_len);
-        let bytes = (current.len() + 1) * (20 + r as usize) * width(j).max(1) as usize;
+        let bytes = extend_scratch_bytes(width(j).max(1), r, current.len() + 1);
         if !current.is_empty() && (bytes > LAUNCH_BYTES || current.len() >= MAX_LAUNCH_JOBS) {
             p.launches.push(std::mem::take(&mut current));
             rows = 0;

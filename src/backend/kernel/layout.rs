@@ -85,6 +85,46 @@ pub(crate) struct ExtendLaunch {
     pub cigar_slots: usize,
 }
 
+/// Rows of a strip of the extension kernel (`ZK_XSTRIP` in kernels/extend.cu).
+pub(crate) const EXTEND_STRIP: usize = 8;
+
+/// 8-byte traceback words one job of an extension launch needs: one per strip of rows and column
+/// a strip sweeps (at most the band width plus the strip's rows less one).
+fn traceback_words_per_job(width: u32, rows: u32) -> usize {
+    (rows as usize).div_ceil(EXTEND_STRIP) * (width as usize + EXTEND_STRIP - 1)
+}
+
+/// Scratch bytes an extension launch needs: for each job, the boundary row (H and F, 4 bytes each,
+/// per diagonal) and its traceback words.
+pub(crate) fn extend_scratch_bytes(width: u32, rows: u32, jobs: usize) -> usize {
+    jobs * (8 * width as usize + 8 * traceback_words_per_job(width, rows))
+}
+
+/// Scratch bytes a pair-HMM launch needs: for each job, the boundary row (M, I and D, 4 bytes
+/// each, per haplotype column and column 0).
+pub(crate) fn pair_hmm_scratch_bytes(max_hap: u32, jobs: usize) -> usize {
+    jobs * 12 * (max_hap as usize + 1)
+}
+
+impl ExtendLaunch {
+    /// Ints of the boundary rows (`rows` in kernels/extend.cu).
+    pub(crate) fn boundary_len(&self) -> usize {
+        2 * self.width as usize * self.jobs.len()
+    }
+
+    /// 8-byte words of the traceback matrices (`tb` in kernels/extend.cu).
+    pub(crate) fn traceback_words(&self) -> usize {
+        traceback_words_per_job(self.width, self.rows) * self.jobs.len()
+    }
+}
+
+impl PairHmmLaunch {
+    /// Floats of the boundary rows (`rows` in kernels/pair_hmm.cu).
+    pub(crate) fn boundary_len(&self) -> usize {
+        3 * (self.max_hap as usize + 1) * self.jobs.len()
+    }
+}
+
 /// Where a launch's time went, in seconds: copies between host and device, and the kernel.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Timing {
@@ -129,5 +169,27 @@ mod tests {
         assert_eq!(std::mem::size_of::<DevExtendOut>(), 24);
         assert_eq!(std::mem::size_of::<DevScoring>(), 24);
         assert_eq!(std::mem::size_of::<DevPairHmmJob>(), 24);
+    }
+
+    #[test]
+    fn scratch_sizes_agree_with_the_buffers() {
+        let e = ExtendLaunch {
+            jobs: vec![DevExtendJob::default(); 3],
+            width: 17,
+            rows: 150,
+            ..ExtendLaunch::default()
+        };
+        assert_eq!(
+            extend_scratch_bytes(17, 150, 3),
+            4 * e.boundary_len() + 8 * e.traceback_words()
+        );
+        // 150 rows: 19 strips of 8 columns more than the band.
+        assert_eq!(e.traceback_words(), 3 * 19 * (17 + 7));
+        let p = PairHmmLaunch {
+            jobs: vec![DevPairHmmJob::default(); 5],
+            max_hap: 300,
+            ..PairHmmLaunch::default()
+        };
+        assert_eq!(pair_hmm_scratch_bytes(300, 5), 4 * p.boundary_len());
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::layout::{DevPairHmmJob, PairHmmLaunch};
+use super::layout::{DevPairHmmJob, PairHmmLaunch, pair_hmm_scratch_bytes};
 use crate::backend::PairHmmBatch;
 use crate::backend::cpu::pair_hmm::{INITIAL_F32, error_prob, flushed_product, transitions};
 
@@ -40,7 +40,7 @@ pub(crate) fn plan(b: &PairHmmBatch) -> Plan {
     let mut max_hap = 0u32;
     for i in fits {
         let h = max_hap.max(b.jobs[i].hap_len);
-        let bytes = (current.len() + 1) * 12 * (h as usize + 1);
+        let bytes = pair_hmm_scratch_bytes(h, current.len() + 1);
         if !current.is_empty() && (bytes > LAUNCH_BYTES || current.len() >= MAX_LAUNCH_JOBS) {
             p.launches.push(std::mem::take(&mut current));
             max_hap = 0;

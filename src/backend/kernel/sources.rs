@@ -70,4 +70,10 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_host_sizes_buffers_for_the_kernels_strips() {
+        let strip = format!("#define ZK_XSTRIP {}\n", super::super::layout::EXTEND_STRIP);
+        assert!(SOURCES[0].text.contains(&strip), "extend.cu: {strip}");
+    }
 }
