@@ -4,7 +4,8 @@
 //! checks them):
 //! - [`core`]: base codes, CIGAR operations, intervals and regions, allele normalisation, the
 //!   random generator, errors. Uses nothing.
-//! - [`backend`]: the `Backend` trait, its batch types and the CPU kernels (oracle and fast).
+//! - [`backend`]: the `Backend` trait and `--device` selection, its batch types, the CPU kernels
+//!   (oracle and fast), and the CUDA kernels' host side: on the CPU (`emu`) or a GPU (`cuda`).
 //! - [`io`]: every file format, each with its reader and writer; temporary outputs and cleanup.
 //! - [`index`]: the minimizer index of the reference (`REF.zmi`), built, saved, mapped, checked.
 //! - `align`: seeding, chaining, extension jobs, pairing, MAPQ and records.
