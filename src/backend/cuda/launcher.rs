@@ -261,6 +261,25 @@ fn upload(gpu: &Gpu, slot: &mut Slot, packed: &Packed) -> Result<()> {
         .map_err(|e| runtime(&gpu.name, e))
 }
 
+/// Marks the end of the copy out, waits for the slot's stream, and returns the results in pinned
+/// memory with the launch's timing.
+fn finish<'s>(
+    gpu: &Gpu,
+    slot: &'s mut Slot,
+    stream: &CudaStream,
+    clock: &mut Clock,
+) -> Result<(&'s [u8], Timing)> {
+    clock.mark(stream, &gpu.name)?;
+    stream.synchronize().map_err(|e| runtime(&gpu.name, e))?;
+    let timing = clock.timing(&gpu.name)?;
+    let host = slot
+        .host_out
+        .at_least(&gpu.ctx, 0, false)?
+        .as_slice()
+        .map_err(|e| runtime(&gpu.name, e))?;
+    Ok((host, timing))
+}
+
 /// Times the three phases of a launch with events.
 struct Clock {
     events: Vec<cudarc::driver::CudaEvent>,
@@ -378,17 +397,11 @@ impl Launcher for CudaLauncher {
                     &mut host_cigars[..4 * l.cigar_slots],
                 )
                 .map_err(|e| runtime(&gpu.name, e))?;
-            clock.mark(&stream, &gpu.name)?;
-            stream.synchronize().map_err(|e| runtime(&gpu.name, e))?;
-            let host = slot
-                .host_out
-                .at_least(&gpu.ctx, 0, false)?
-                .as_slice()
-                .map_err(|e| runtime(&gpu.name, e))?;
+            let (host, timing) = finish(gpu, slot, &stream, &mut clock)?;
             Ok(ExtendLaunchOut {
                 outs: bytemuck::pod_collect_to_vec(&host[..outs_bytes]),
                 cigars: bytemuck::pod_collect_to_vec(&host[outs_bytes..out_bytes]),
-                timing: clock.timing(&gpu.name)?,
+                timing,
             })
         })
     }
@@ -446,16 +459,10 @@ impl Launcher for CudaLauncher {
             stream
                 .memcpy_dtoh(&out_a.slice(0..sums_bytes), &mut host[..sums_bytes])
                 .map_err(|e| runtime(&gpu.name, e))?;
-            clock.mark(&stream, &gpu.name)?;
-            stream.synchronize().map_err(|e| runtime(&gpu.name, e))?;
-            let host = slot
-                .host_out
-                .at_least(&gpu.ctx, 0, false)?
-                .as_slice()
-                .map_err(|e| runtime(&gpu.name, e))?;
+            let (host, timing) = finish(gpu, slot, &stream, &mut clock)?;
             Ok(PairHmmLaunchOut {
                 sums: bytemuck::pod_collect_to_vec(&host[..sums_bytes]),
-                timing: clock.timing(&gpu.name)?,
+                timing,
             })
         })
     }
