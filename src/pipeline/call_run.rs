@@ -291,7 +291,10 @@ fn call_shards(
     };
     let pool = backend.preferred_jobs();
     let out = if pool == 0 {
+        // One task per shard: covered shards cost far more than empty ones, and larger tasks
+        // leave a thread idle while the other works through a run of covered shards.
         grid.par_iter()
+            .with_max_len(1)
             .map(|g| {
                 let calls = call_shard(&shard_of(g), backend, &cfg.opts)?;
                 bar.inc(1);
