@@ -210,13 +210,23 @@ impl<'a> Aligner<'a> {
         let finisher = Finisher {
             contigs: &self.contigs,
             reference: self.index.seq(),
-            read_group: self.opts.read_group.as_deref(),
+            read_group: None,
         };
         let done: Vec<(Vec<SamRecord>, DupEnds)> = frags
             .par_iter()
             .zip(starts.par_iter())
             .with_min_len(16)
-            .map(|(f, &s)| self.finish_fragment(f, &hits[s..], stats, &finisher))
+            .map(|(f, &s)| {
+                let finisher = Finisher {
+                    read_group: self
+                        .opts
+                        .read_groups
+                        .get(usize::from(f.lane))
+                        .map(Vec::as_slice),
+                    ..finisher
+                };
+                self.finish_fragment(f, &hits[s..], stats, &finisher)
+            })
             .collect();
         let (records, dups) = done.into_iter().unzip();
         Ok(BatchOutput { records, dups })

@@ -8,6 +8,7 @@ pub(crate) mod demo;
 pub(crate) mod eval;
 pub(crate) mod index;
 pub(crate) mod kernels;
+pub(crate) mod lane_flags;
 pub(crate) mod placement;
 pub(crate) mod run;
 pub(crate) mod run_flags;

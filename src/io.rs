@@ -16,6 +16,7 @@ pub mod cleanup;
 pub mod dict;
 pub mod fasta;
 pub mod fastq;
+pub(crate) mod fastq_list;
 pub(crate) mod fragments;
 pub(crate) mod gz;
 pub(crate) mod input;

@@ -4,6 +4,8 @@
 pub(crate) mod align_run;
 pub(crate) mod block_join;
 pub(crate) mod call_run;
+pub(crate) mod dup_metrics;
+pub(crate) mod lanes;
 pub(crate) mod markdup;
 pub(crate) mod metrics;
 pub(crate) mod progress;

@@ -16,8 +16,8 @@ pub(crate) struct AlignOpts {
     pub max_extend: usize,
     /// Score given up to keep two mates unpaired (bwa's -U).
     pub unpaired_penalty: i32,
-    /// The read group ID put in every record's RG tag.
-    pub read_group: Option<Vec<u8>>,
+    /// The read group ID put in the RG tag of each lane's records (none: no RG tags).
+    pub read_groups: Vec<Vec<u8>>,
 }
 
 impl Default for AlignOpts {
@@ -28,7 +28,7 @@ impl Default for AlignOpts {
             min_score: 30,
             max_extend: 8,
             unpaired_penalty: 17,
-            read_group: None,
+            read_groups: Vec::new(),
         }
     }
 }

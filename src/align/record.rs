@@ -17,6 +17,8 @@ pub(crate) struct DupEnds {
     pub ends: [Option<FivePrime>; 2],
     /// Sum of base qualities of at least 15, over both reads (Picard's choice of the best copy).
     pub score: u32,
+    /// The fragment's library (duplicates are copies within a library); set by the pipeline.
+    pub library: u16,
 }
 
 /// Where a mapped read starts on the reference, clips counted: its unclipped 5' end.
@@ -38,6 +40,7 @@ pub(crate) struct Placed<'a> {
 }
 
 /// Shared context for finishing records.
+#[derive(Clone, Copy)]
 pub(crate) struct Finisher<'a> {
     pub contigs: &'a [ContigInfo],
     pub reference: &'a [u8],
@@ -306,7 +309,11 @@ pub(crate) fn dup_ends(mates: [Option<&Placed>; 2]) -> DupEnds {
             });
         }
     }
-    DupEnds { ends, score }
+    DupEnds {
+        ends,
+        score,
+        library: 0,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use crate::align::AlignOpts;
 use crate::core::Result;
-use crate::io::sam_header::parse_read_group;
 use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
 use crate::pipeline::sink::SinkOpts;
 
@@ -13,15 +12,14 @@ use crate::pipeline::sink::SinkOpts;
 pub(crate) struct Args {
     /// Reference FASTA; its index REF.zmi is used when present.
     pub reference: PathBuf,
-    /// FASTQ file(s): one for single-end reads, two for pairs (plain, gzip or bgzip).
-    #[arg(required = true, num_args = 1..=2)]
-    pub reads: Vec<PathBuf>,
+    #[command(flatten)]
+    pub lanes: super::lane_flags::LaneFlags,
     /// Output: X.bam (sorted, indexed, duplicates marked), X.sam, or - for SAM on stdout.
     #[arg(short = 'o', long)]
     pub output: PathBuf,
-    /// Read group header line, e.g. '@RG\tID:x\tSM:y' (bwa's -R).
-    #[arg(short = 'R', long = "read-group")]
-    pub read_group: Option<String>,
+    /// Write duplicate-marking metrics per library in Picard's format (MultiQC reads it).
+    #[arg(long)]
+    pub dup_metrics: Option<PathBuf>,
     /// Keep input order (BAM output without sorting or duplicate marking).
     #[arg(long)]
     pub unsorted: bool,
@@ -44,14 +42,13 @@ pub(crate) struct Args {
 pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let backend = a.run.start()?;
-    let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;
     let mut cfg = AlignConfig::new(
         a.reference,
-        a.reads,
+        a.lanes.lanes()?,
         a.output,
-        read_group,
         super::command_line(),
     );
+    cfg.dup_metrics = a.dup_metrics;
     cfg.batch_size = a.batch_size;
     cfg.align.min_score = a.min_score;
     cfg.sink.sorted = !a.unsorted;

@@ -5,26 +5,28 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::core::{Error, Result};
-use crate::io::sam_header::parse_read_group;
-use crate::pipeline::align_run::{self, AlignConfig};
+use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
 use crate::pipeline::call_run::{self, CallConfig};
+use crate::pipeline::sink::SinkOpts;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Reference FASTA; its REF.zmi is used when present.
     pub reference: PathBuf,
-    /// FASTQ file(s): one for single-end reads, two for pairs.
-    #[arg(required = true, num_args = 1..=2)]
-    pub reads: Vec<PathBuf>,
-    /// Output prefix: PREFIX.bam, PREFIX.bam.bai, PREFIX.vcf.gz, PREFIX.vcf.gz.tbi.
+    #[command(flatten)]
+    pub lanes: super::lane_flags::LaneFlags,
+    /// Output prefix: PREFIX.bam(.bai), PREFIX.vcf.gz(.tbi), PREFIX.dup_metrics.txt.
     #[arg(short = 'o', long)]
     pub output: PathBuf,
-    /// Read group header line, e.g. '@RG\tID:x\tSM:y'; its SM names the VCF's sample.
-    #[arg(short = 'R', long = "read-group")]
-    pub read_group: Option<String>,
     /// Write a gVCF.
     #[arg(long)]
     pub gvcf: bool,
+    /// Fragments per batch (does not change the output).
+    #[arg(long, default_value_t = DEFAULT_BATCH)]
+    pub batch_size: usize,
+    /// Memory for sorting and duplicate marking before spilling to temporary files, in MiB.
+    #[arg(long, default_value_t = SinkOpts::default().sort_mem >> 20)]
+    pub sort_mem: usize,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
@@ -49,15 +51,16 @@ pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let prefix = prefix_of(&a.output)?;
     let backend = a.run.start()?;
-    let read_group = a.read_group.as_deref().map(parse_read_group).transpose()?;
     let bam = PathBuf::from(format!("{prefix}.bam"));
-    let align = AlignConfig::new(
+    let mut align = AlignConfig::new(
         a.reference.clone(),
-        a.reads.clone(),
+        a.lanes.lanes()?,
         bam.clone(),
-        read_group,
         super::command_line(),
     );
+    align.dup_metrics = Some(PathBuf::from(format!("{prefix}.dup_metrics.txt")));
+    align.batch_size = a.batch_size;
+    align.sink.sort_mem = a.sort_mem.saturating_mul(1 << 20);
     let mut call = CallConfig::new(
         a.reference,
         bam,

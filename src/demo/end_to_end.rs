@@ -10,6 +10,7 @@ use crate::index::{IndexParams, reference};
 use crate::io::sam_header::ReadGroup;
 use crate::pipeline::align_run::{self, AlignConfig};
 use crate::pipeline::call_run::{self, CallConfig};
+use crate::pipeline::lanes::Lane;
 use crate::pipeline::metrics::Metrics;
 use crate::sim::{self, SimOpts, SimOutput};
 
@@ -83,9 +84,8 @@ fn align_config(sim: &SimOutput, bam: &Path, command_line: &str) -> AlignConfig 
     };
     AlignConfig::new(
         sim.reference.clone(),
-        sim.reads.to_vec(),
+        vec![Lane::positional(&sim.reads, Some(read_group))],
         bam.to_path_buf(),
-        Some(read_group),
         command_line.into(),
     )
 }

@@ -1,7 +1,7 @@
-//! Fragments: single reads or mate pairs read in step from one or two FASTQ files, each with
-//! a global index that fixes its place in the output.
+//! Fragments: single reads or mate pairs read in step from one or two FASTQ files per lane, each
+//! with a global index that fixes its place in the output and the lane it came from.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::core::{Error, Result};
 use crate::io::fastq::{FastqReader, Read};
@@ -9,54 +9,114 @@ use crate::io::fastq::{FastqReader, Read};
 /// One sequenced fragment.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fragment {
-    /// Position in the input, from 0.
+    /// Position in the input (all lanes, in order), from 0.
     pub index: u64,
+    /// The lane it was read from, from 0.
+    pub lane: u16,
     pub r1: Read,
     pub r2: Option<Read>,
 }
 
-/// Reads fragments in batches, checking that mates agree.
+/// The read files of one lane: one (single-end) or two (pairs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LaneFiles {
+    pub r1: PathBuf,
+    pub r2: Option<PathBuf>,
+}
+
+/// The most lanes one run reads.
+pub(crate) const MAX_LANES: usize = u16::MAX as usize;
+
+/// Reads fragments in batches, lane after lane, checking that mates agree.
 pub(crate) struct FragmentReader {
-    r1: FastqReader,
-    r2: Option<FastqReader>,
+    lanes: Vec<LaneFiles>,
+    /// The lane being read, and its files once opened.
+    lane: usize,
+    open: Option<(FastqReader, Option<FastqReader>)>,
+    /// The next fragment's global index, and its number within its lane (for messages).
     next: u64,
+    in_lane: u64,
 }
 
 impl FragmentReader {
-    pub(crate) fn open(r1: &Path, r2: Option<&Path>) -> Result<Self> {
-        Ok(FragmentReader {
-            r1: FastqReader::open(r1)?,
-            r2: r2.map(FastqReader::open).transpose()?,
+    /// A reader of several lanes, in order. The first lane's files are opened at once (so that a
+    /// bad path is reported before any work), the others when their turn comes.
+    pub(crate) fn open_lanes(lanes: Vec<LaneFiles>) -> Result<Self> {
+        if lanes.len() > MAX_LANES {
+            return Err(Error::Usage(format!(
+                "{} lanes: at most {MAX_LANES}",
+                lanes.len()
+            )));
+        }
+        let mut r = FragmentReader {
+            lanes,
+            lane: 0,
+            open: None,
             next: 0,
-        })
+            in_lane: 0,
+        };
+        r.open_current()?;
+        Ok(r)
     }
 
-    /// Up to `n` more fragments; an empty batch at the end.
+    fn open_current(&mut self) -> Result<()> {
+        self.open = match self.lanes.get(self.lane) {
+            Some(l) => Some((
+                FastqReader::open(&l.r1)?,
+                l.r2.as_deref().map(FastqReader::open).transpose()?,
+            )),
+            None => None,
+        };
+        self.in_lane = 0;
+        Ok(())
+    }
+
+    /// Up to `n` more fragments, from one lane or several; an empty batch at the end.
     pub(crate) fn next_batch(&mut self, n: usize) -> Result<Vec<Fragment>> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
-            let mut f = Fragment {
-                index: self.next,
-                ..Default::default()
-            };
-            let got1 = self.r1.next_into(&mut f.r1)?;
-            if let Some(r2) = &mut self.r2 {
-                let mut second = Read::default();
-                let got2 = r2.next_into(&mut second)?;
-                match (got1, got2) {
-                    (true, true) => check_names(&f.r1, &second, r2.path(), self.next)?,
-                    (false, false) => break,
-                    (true, false) => return Err(count_error(r2.path(), self.r1.path(), self.next)),
-                    (false, true) => return Err(count_error(self.r1.path(), r2.path(), self.next)),
+            match self.next_fragment()? {
+                Some(f) => out.push(f),
+                None => {
+                    self.lane += 1;
+                    self.open_current()?;
+                    if self.open.is_none() {
+                        break;
+                    }
                 }
-                f.r2 = Some(second);
-            } else if !got1 {
-                break;
             }
-            self.next += 1;
-            out.push(f);
         }
         Ok(out)
+    }
+
+    /// The current lane's next fragment; None at its end (or after the last lane).
+    fn next_fragment(&mut self) -> Result<Option<Fragment>> {
+        let (in_lane, lane) = (self.in_lane, self.lane as u16);
+        let Some((r1, r2)) = &mut self.open else {
+            return Ok(None);
+        };
+        let mut f = Fragment {
+            index: self.next,
+            lane,
+            ..Default::default()
+        };
+        let got1 = r1.next_into(&mut f.r1)?;
+        if let Some(r2) = r2 {
+            let mut second = Read::default();
+            let got2 = r2.next_into(&mut second)?;
+            match (got1, got2) {
+                (true, true) => check_names(&f.r1, &second, r2.path(), in_lane)?,
+                (false, false) => return Ok(None),
+                (true, false) => return Err(count_error(r2.path(), r1.path(), in_lane)),
+                (false, true) => return Err(count_error(r1.path(), r2.path(), in_lane)),
+            }
+            f.r2 = Some(second);
+        } else if !got1 {
+            return Ok(None);
+        }
+        self.next += 1;
+        self.in_lane += 1;
+        Ok(Some(f))
     }
 }
 
@@ -83,4 +143,73 @@ fn count_error(short: &Path, long: &Path, index: u64) -> Error {
             long.display()
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fastq(dir: &Path, name: &str, reads: &[&str]) -> PathBuf {
+        let p = dir.join(name);
+        let text: String = reads
+            .iter()
+            .map(|r| format!("@{r}\nACGT\n+\nIIII\n"))
+            .collect();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn lanes_are_read_in_turn_with_global_indices_and_lane_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let lanes = vec![
+            LaneFiles {
+                r1: fastq(d, "a1.fq", &["a", "b", "c"]),
+                r2: Some(fastq(d, "a2.fq", &["a", "b", "c"])),
+            },
+            LaneFiles {
+                r1: fastq(d, "e1.fq", &[]),
+                r2: Some(fastq(d, "e2.fq", &[])),
+            },
+            LaneFiles {
+                r1: fastq(d, "b1.fq", &["d", "e"]),
+                r2: Some(fastq(d, "b2.fq", &["d", "x"])),
+            },
+        ];
+        let mut r = FragmentReader::open_lanes(lanes).unwrap();
+        let batch = r.next_batch(4).unwrap();
+        let got: Vec<(u64, u16, &[u8])> = batch
+            .iter()
+            .map(|f| (f.index, f.lane, f.r1.name.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(0, 0, &b"a"[..]), (1, 0, b"b"), (2, 0, b"c"), (3, 2, b"d")]
+        );
+        // The mismatch is the second record of its lane's files.
+        let e = r.next_batch(4).unwrap_err().to_string();
+        assert!(e.contains("b2.fq") && e.contains("record 2:"), "{e}");
+    }
+
+    #[test]
+    fn a_lane_file_gone_by_its_turn_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let gone = fastq(d, "gone.fq", &["z"]);
+        let lanes = vec![
+            LaneFiles {
+                r1: fastq(d, "a.fq", &["a"]),
+                r2: None,
+            },
+            LaneFiles {
+                r1: gone.clone(),
+                r2: None,
+            },
+        ];
+        let mut r = FragmentReader::open_lanes(lanes).unwrap();
+        std::fs::remove_file(&gone).unwrap();
+        let e = r.next_batch(10).unwrap_err().to_string();
+        assert!(e.contains("gone.fq"), "{e}");
+    }
 }

@@ -18,11 +18,21 @@ pub(crate) struct ReadGroup {
     pub id: String,
 }
 
+impl ReadGroup {
+    /// A field of the line by its tag (`SM`, `LB`, ...), when present.
+    pub(crate) fn field(&self, tag: &str) -> Option<&str> {
+        self.line
+            .split('\t')
+            .skip(1)
+            .find_map(|f| f.strip_prefix(tag)?.strip_prefix(':'))
+    }
+}
+
 /// The header text.
 pub(crate) fn header_text(
     dict: &[RefSeq],
     order: SortOrder,
-    read_group: Option<&ReadGroup>,
+    read_groups: &[ReadGroup],
     command_line: &str,
 ) -> String {
     let so = match order {
@@ -38,7 +48,7 @@ pub(crate) fn header_text(
             c.m5_hex()
         ));
     }
-    if let Some(rg) = read_group {
+    for rg in read_groups {
         h.push_str(&rg.line);
         h.push('\n');
     }
@@ -91,10 +101,14 @@ mod tests {
         assert_eq!(a.id, "x");
         assert!(parse_read_group("ID:x").is_err());
         assert!(parse_read_group("@RG\tSM:y").is_err());
+        assert_eq!(
+            (a.field("SM"), a.field("LB"), a.field("I")),
+            (Some("y"), None, None)
+        );
         let h = header_text(
             &[],
             SortOrder::Unsorted,
-            Some(&a),
+            std::slice::from_ref(&a),
             "zenome align -R @RG\tID:x",
         );
         let pg = h.lines().last().unwrap();

@@ -7,6 +7,9 @@ use std::time::Instant;
 use crossbeam_channel::bounded;
 use indicatif::ProgressBar;
 
+use super::dup_metrics;
+use super::lanes::{self, Lane};
+use super::markdup::LibraryCounts;
 use super::metrics::Metrics;
 use super::progress;
 use super::sink::{Sink, SinkOpts, format_of};
@@ -16,9 +19,8 @@ use crate::align::{AlignOpts, Aligner, BatchOutput};
 use crate::backend::Backend;
 use crate::core::{Error, Result};
 use crate::index::{self, Index, IndexParams, reference};
-use crate::io::fragments::{Fragment, FragmentReader};
+use crate::io::fragments::{Fragment, FragmentReader, MAX_LANES};
 use crate::io::output::{self, with_suffix};
-use crate::io::sam_header::ReadGroup;
 use crate::io::sam_record::flag;
 
 /// Fragments per batch unless `--batch-size` says otherwise.
@@ -30,9 +32,11 @@ pub(crate) const MAX_BATCH: usize = 10_000_000;
 #[derive(Debug, Clone)]
 pub(crate) struct AlignConfig {
     pub reference: PathBuf,
-    /// One FASTQ (single-end) or two (pairs).
-    pub reads: Vec<PathBuf>,
+    /// The lanes, read in order: one FASTQ each (single-end) or two (pairs), and read groups.
+    pub lanes: Vec<Lane>,
     pub output: PathBuf,
+    /// Picard-style duplicate metrics per library, written when duplicates are marked.
+    pub dup_metrics: Option<PathBuf>,
     /// Fragments per batch (`--batch-size`); the output does not depend on it.
     pub batch_size: usize,
     pub align: AlignOpts,
@@ -41,45 +45,61 @@ pub(crate) struct AlignConfig {
 
 impl AlignConfig {
     /// zenome's defaults: sorted, duplicate-marked BAM, 20,000 fragments a batch, every worker
-    /// thread for compression.
+    /// thread for compression. Records carry their lane's read group, if it has one.
     pub(crate) fn new(
         reference: PathBuf,
-        reads: Vec<PathBuf>,
+        lanes: Vec<Lane>,
         output: PathBuf,
-        read_group: Option<ReadGroup>,
         command_line: String,
     ) -> Self {
+        let read_groups = lanes
+            .iter()
+            .map(|l| l.read_group.as_ref().map(|rg| rg.id.clone().into_bytes()))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
         AlignConfig {
             reference,
-            reads,
             output,
+            dup_metrics: None,
             batch_size: DEFAULT_BATCH,
             align: AlignOpts {
-                read_group: read_group.as_ref().map(|rg| rg.id.clone().into_bytes()),
+                read_groups,
                 ..AlignOpts::default()
             },
             sink: SinkOpts {
                 threads: rayon::current_num_threads(),
-                read_group,
+                read_groups: lanes::read_groups(&lanes),
+                libraries: lanes::libraries(&lanes).0.len(),
                 command_line,
                 ..SinkOpts::default()
             },
+            lanes,
         }
     }
 
     /// The files the run reads.
     pub(crate) fn inputs(&self) -> Vec<PathBuf> {
         let mut v = vec![self.reference.clone(), index::index_path(&self.reference)];
-        v.extend(self.reads.iter().cloned());
+        for l in &self.lanes {
+            v.push(l.files.r1.clone());
+            v.extend(l.files.r2.clone());
+        }
         v
+    }
+
+    /// Whether the output is a sorted BAM, where duplicates can be marked.
+    fn sorted_bam(&self) -> bool {
+        self.sink.sorted && format_of(&self.output).is_ok_and(|f| f == super::sink::Format::Bam)
     }
 
     /// The files the run writes, with the flag that names them.
     pub(crate) fn outputs(&self) -> Vec<(&'static str, PathBuf)> {
         let mut v = vec![("-o", self.output.clone())];
-        if self.sink.sorted && format_of(&self.output).is_ok_and(|f| f == super::sink::Format::Bam)
-        {
+        if self.sorted_bam() {
             v.push(("-o", with_suffix(&self.output, ".bai")));
+        }
+        if let Some(p) = &self.dup_metrics {
+            v.push(("--dup-metrics", p.clone()));
         }
         v
     }
@@ -95,11 +115,25 @@ impl AlignConfig {
                 self.batch_size
             )));
         }
-        if self.reads.len() == 2 && self.reads[0] == self.reads[1] {
+        if self.lanes.is_empty() || self.lanes.len() > MAX_LANES {
             return Err(Error::Usage(format!(
-                "the two FASTQ files are the same file ({})",
-                self.reads[0].display()
+                "{} lanes: 1 to {MAX_LANES}",
+                self.lanes.len()
             )));
+        }
+        for l in &self.lanes {
+            if l.files.r2.as_ref() == Some(&l.files.r1) {
+                return Err(Error::Usage(format!(
+                    "the two FASTQ files are the same file ({})",
+                    l.files.r1.display()
+                )));
+            }
+        }
+        if self.dup_metrics.is_some() && !(self.sorted_bam() && self.sink.markdup) {
+            return Err(Error::Usage(
+                "--dup-metrics needs duplicate marking: a sorted BAM output without --no-markdup"
+                    .into(),
+            ));
         }
         let inputs = self.inputs();
         let outputs = self.outputs();
@@ -148,12 +182,14 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     } else {
         progress::spinner("reads")
     };
+    let (library_names, lane_library) = lanes::libraries(&cfg.lanes);
     let mut stream = Stream {
         aligner: &aligner,
         sink,
         m,
         bar,
         fragments: 0,
+        lane_library,
     };
     std::thread::scope(|scope| -> Result<()> {
         let extended = stages::spawn(scope, &aligner, backend, first, rx);
@@ -175,7 +211,10 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         }
         Ok(())
     })?;
-    let mut m = stream.finish(quiet)?;
+    let (mut m, counts) = stream.finish(quiet)?;
+    if let Some(path) = &cfg.dup_metrics {
+        dup_metrics::write(path, &library_names, &counts, &cfg.sink.command_line)?;
+    }
     m.kernels = backend.kernel_stats();
     if backend.device_bytes() > 0 {
         m.count("device_peak_bytes", backend.device_bytes());
@@ -190,6 +229,8 @@ struct Stream<'a> {
     m: Metrics,
     bar: ProgressBar,
     fragments: u64,
+    /// The library of each lane.
+    lane_library: Vec<u16>,
 }
 
 impl Stream<'_> {
@@ -230,7 +271,10 @@ impl Stream<'_> {
     /// Rescues mates, pairs, finishes and writes a batch.
     fn finish_batch(&mut self, b: Mapped, stats: &InsertStats) -> Result<()> {
         let t = Instant::now();
-        let out = self.aligner.finish_batch(&b.frags, b.hits, stats)?;
+        let mut out = self.aligner.finish_batch(&b.frags, b.hits, stats)?;
+        for (d, f) in out.dups.iter_mut().zip(&b.frags) {
+            d.library = self.lane_library[usize::from(f.lane)];
+        }
         self.m.time("pair", t);
         let t = Instant::now();
         count(&out, &mut self.m);
@@ -242,7 +286,7 @@ impl Stream<'_> {
         Ok(())
     }
 
-    fn finish(mut self, quiet: bool) -> Result<Metrics> {
+    fn finish(mut self, quiet: bool) -> Result<(Metrics, Vec<LibraryCounts>)> {
         self.bar.finish_and_clear();
         if self.fragments == 0 && !quiet {
             eprintln!(
@@ -250,11 +294,11 @@ impl Stream<'_> {
             );
         }
         let t = Instant::now();
-        let dups = self.sink.finish()?;
+        let (dups, counts) = self.sink.finish()?;
         self.m.time("sort_write", t);
         self.m.count("fragments", self.fragments);
         self.m.count("duplicate_fragments", dups);
-        Ok(self.m)
+        Ok((self.m, counts))
     }
 }
 
@@ -284,7 +328,8 @@ fn receive(rx: &BatchRx) -> Result<Vec<Fragment>> {
 
 /// Reads batches on a thread of its own; ends with an empty batch, or an error.
 fn spawn_reader(cfg: &AlignConfig) -> Result<BatchRx> {
-    let mut reader = FragmentReader::open(&cfg.reads[0], cfg.reads.get(1).map(PathBuf::as_path))?;
+    let files = cfg.lanes.iter().map(|l| l.files.clone()).collect();
+    let mut reader = FragmentReader::open_lanes(files)?;
     let (tx, rx) = bounded(2);
     let n = cfg.batch_size.max(1);
     std::thread::spawn(move || {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::markdup::DupMarker;
+use super::markdup::{DupMarker, LibraryCounts};
 use crate::align::record::DupEnds;
 use crate::core::{Error, Result};
 use crate::io::bam_writer::BamWriter;
@@ -27,8 +27,10 @@ pub(crate) struct SinkOpts {
     pub threads: usize,
     /// Bytes of memory for sorting and duplicate marking before spilling (`--sort-mem`, MiB).
     pub sort_mem: usize,
-    /// The `@RG` line from `-R`.
-    pub read_group: Option<ReadGroup>,
+    /// The `@RG` lines (from `-R`, or one per lane of a `--fastq-list`).
+    pub read_groups: Vec<ReadGroup>,
+    /// How many libraries the fragments come from (`DupEnds::library` is below it).
+    pub libraries: usize,
     /// For the `@PG` line.
     pub command_line: String,
 }
@@ -40,7 +42,8 @@ impl Default for SinkOpts {
             markdup: true,
             threads: 1,
             sort_mem: 1 << 30,
-            read_group: None,
+            read_groups: Vec::new(),
+            libraries: 1,
             command_line: String::new(),
         }
     }
@@ -109,7 +112,7 @@ impl Sink {
         } else {
             SortOrder::Unsorted
         };
-        let header = header_text(dict, order, o.read_group.as_ref(), &o.command_line);
+        let header = header_text(dict, order, &o.read_groups, &o.command_line);
         if is_sam {
             return Ok(Sink::Sam(SamWriter::create(path, &header, dict)?));
         }
@@ -130,7 +133,7 @@ impl Sink {
         // `--sort-mem` is shared: half for the records, a quarter for each of the duplicate
         // marker's two key streams (all of it for the records with `--no-markdup`).
         let (record_mem, dups) = if o.markdup {
-            let marker = DupMarker::new(o.sort_mem / 4, &dir)?;
+            let marker = DupMarker::new(o.sort_mem / 2, &dir, o.libraries)?;
             (o.sort_mem / 2, Some(Box::new(marker)))
         } else {
             (o.sort_mem, None)
@@ -178,6 +181,10 @@ impl Sink {
             } => {
                 if let Some(m) = marker {
                     m.push(first, &dups)?;
+                    for (recs, d) in records.iter().zip(&dups) {
+                        let flags: Vec<u16> = recs.iter().map(|r| r.flag).collect();
+                        m.count_records(d.library, &flags)?;
+                    }
                 }
                 let mut buf = Vec::new();
                 for (i, recs) in records.iter().enumerate() {
@@ -192,17 +199,21 @@ impl Sink {
         }
     }
 
-    /// Completes the output; returns the number of fragments marked duplicate.
-    pub(crate) fn finish(self) -> Result<u64> {
+    /// Completes the output; returns the number of fragments marked duplicate and the counts
+    /// of each library (none without duplicate marking).
+    pub(crate) fn finish(self) -> Result<(u64, Vec<LibraryCounts>)> {
         match self {
-            Sink::Sam(w) => w.finish().map(|_| 0),
-            Sink::Bam(w) => w.finish(false).map(|_| 0),
+            Sink::Sam(w) => w.finish().map(|_| (0, Vec::new())),
+            Sink::Bam(w) => w.finish(false).map(|_| (0, Vec::new())),
             Sink::Sorted {
                 sorter,
                 dups,
                 mut writer,
             } => {
-                let dup = dups.map(|d| d.finish()).transpose()?;
+                let (dup, counts) = match dups.map(|d| d.finish()).transpose()? {
+                    Some((set, counts)) => (Some(set), counts),
+                    None => (None, Vec::new()),
+                };
                 let mut rec = Vec::new();
                 sorter.finish(|key, bytes| {
                     let fragment = key.1 >> 3;
@@ -221,7 +232,7 @@ impl Sink {
                     }
                 })?;
                 writer.finish(true)?;
-                Ok(dup.map_or(0, |d| d.len()))
+                Ok((dup.map_or(0, |d| d.len()), counts))
             }
         }
     }

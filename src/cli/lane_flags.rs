@@ -1,0 +1,41 @@
+//! The inputs of `align` and `run`: positional FASTQs with `-R`, or `--fastq-list`.
+
+use std::path::PathBuf;
+
+use crate::core::{Error, Result};
+use crate::io::sam_header::parse_read_group;
+use crate::pipeline::lanes::{self, Lane};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LaneFlags {
+    /// FASTQ file(s): one for single-end reads, two for pairs (plain, gzip or bgzip).
+    #[arg(num_args = 1..=2, required_unless_present = "fastq_list")]
+    pub reads: Vec<PathBuf>,
+    /// Read group header line, e.g. '@RG\tID:x\tSM:y' (bwa's -R); its SM names the sample.
+    #[arg(short = 'R', long = "read-group")]
+    pub read_group: Option<String>,
+    /// A fastq_list.csv (bcl-convert, DRAGEN: RGID,RGSM,RGLB,Lane,Read1File,Read2File) naming
+    /// the lanes of one sample, instead of FASTQ files; each lane gets its read group.
+    #[arg(long, conflicts_with_all = ["reads", "read_group"])]
+    pub fastq_list: Option<PathBuf>,
+}
+
+impl LaneFlags {
+    /// The lanes to read, in order.
+    pub(crate) fn lanes(&self) -> Result<Vec<Lane>> {
+        if let Some(list) = &self.fastq_list {
+            return lanes::from_fastq_list(list);
+        }
+        if self.reads.is_empty() {
+            return Err(Error::Usage(
+                "no reads: give FASTQ files or --fastq-list".into(),
+            ));
+        }
+        let rg = self
+            .read_group
+            .as_deref()
+            .map(parse_read_group)
+            .transpose()?;
+        Ok(vec![Lane::positional(&self.reads, rg)])
+    }
+}

@@ -1,0 +1,253 @@
+//! Production runs: `zenome run` gives the same files whatever the threads and batch sizes,
+//! lanes from a `--fastq-list` get their read groups, and duplicates are marked per library
+//! across lanes.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::{bam_header_text, bam_records, ok, test_data, zenome};
+
+/// The VCF body (records, no header) of a bgzipped VCF.
+fn vcf_body(path: &Path) -> String {
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The data rows of a Picard-style metrics file (the line after the class line onwards).
+fn metrics_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .skip_while(|l| !l.starts_with("## METRICS CLASS"))
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn run_is_identical_across_threads_and_batch_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    let mut outputs = Vec::new();
+    for (t, batch, mem) in [
+        ("1", "300", "1024"),
+        ("2", "5000", "1024"),
+        ("8", "77", "1"),
+    ] {
+        let prefix = dir.path().join(format!("t{t}-b{batch}"));
+        let p = prefix.to_str().unwrap();
+        ok(&[
+            "run",
+            &reference,
+            &r1,
+            &r2,
+            "-o",
+            p,
+            "-t",
+            t,
+            "--batch-size",
+            batch,
+            "--sort-mem",
+            mem,
+            "-q",
+        ]);
+        outputs.push((
+            bam_records(Path::new(&format!("{p}.bam"))),
+            vcf_body(Path::new(&format!("{p}.vcf.gz"))),
+            metrics_rows(Path::new(&format!("{p}.dup_metrics.txt"))),
+        ));
+    }
+    assert!(!outputs[0].0.is_empty() && !outputs[0].1.is_empty());
+    for (i, o) in outputs.iter().enumerate().skip(1) {
+        assert!(o.0 == outputs[0].0, "run {i}: BAM records differ");
+        assert_eq!(o.1, outputs[0].1, "run {i}: VCF bodies differ");
+        assert_eq!(o.2, outputs[0].2, "run {i}: duplicate metrics differ");
+    }
+}
+
+/// Writes every `step`-th record of a gzipped FASTQ, from record `from`, to a plain FASTQ.
+fn fastq_part(src: &str, dst: &Path, from: usize, step: usize) {
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(src).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let out: String = lines
+        .chunks(4)
+        .skip(from)
+        .step_by(step)
+        .map(|r| r.join("\n") + "\n")
+        .collect();
+    std::fs::write(dst, out).unwrap();
+}
+
+/// Splits the simulated pairs into two lanes (even and odd records); returns their files.
+fn two_lanes(dir: &Path) -> [(PathBuf, PathBuf); 2] {
+    [0, 1].map(|k| {
+        let (a, b) = (
+            dir.join(format!("l{k}_1.fq")),
+            dir.join(format!("l{k}_2.fq")),
+        );
+        fastq_part(&test_data("sim-60k/reads_1.fq.gz"), &a, k, 2);
+        fastq_part(&test_data("sim-60k/reads_2.fq.gz"), &b, k, 2);
+        (a, b)
+    })
+}
+
+#[test]
+fn lanes_of_one_library_get_read_groups_and_the_one_lane_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let reference = test_data("sim-60k/ref.fa");
+    let [(a1, a2), (b1, b2)] = two_lanes(d);
+    // The same reads as one lane: both lanes' files concatenated.
+    let cat = |x: &Path, y: &Path, to: &str| {
+        let mut t = std::fs::read_to_string(x).unwrap();
+        t.push_str(&std::fs::read_to_string(y).unwrap());
+        let p = d.join(to);
+        std::fs::write(&p, t).unwrap();
+        p
+    };
+    let (c1, c2) = (cat(&a1, &b1, "all_1.fq"), cat(&a2, &b2, "all_2.fq"));
+    let one = d.join("one");
+    ok(&[
+        "run",
+        &reference,
+        c1.to_str().unwrap(),
+        c2.to_str().unwrap(),
+        "-R",
+        "@RG\\tID:x\\tSM:S\\tLB:lib",
+        "-o",
+        one.to_str().unwrap(),
+        "-q",
+    ]);
+    std::fs::write(
+        d.join("fastq_list.csv"),
+        "RGID,RGSM,RGLB,Lane,Read1File,Read2File\n\
+         FC.1,S,lib,1,l0_1.fq,l0_2.fq\n\
+         FC.2,S,lib,2,l1_1.fq,l1_2.fq\n",
+    )
+    .unwrap();
+    let two = d.join("two");
+    ok(&[
+        "run",
+        &reference,
+        "--fastq-list",
+        d.join("fastq_list.csv").to_str().unwrap(),
+        "-o",
+        two.to_str().unwrap(),
+        "-q",
+    ]);
+    let header = bam_header_text(&d.join("two.bam"));
+    let rgs: Vec<&str> = header.lines().filter(|l| l.starts_with("@RG")).collect();
+    assert_eq!(rgs.len(), 2, "{header}");
+    assert!(
+        rgs[0].starts_with("@RG\tID:FC.1\tSM:S\tLB:lib\tPL:ILLUMINA\tPU:"),
+        "{}",
+        rgs[0]
+    );
+    let (ra, rb) = (
+        bam_records(&d.join("one.bam")),
+        bam_records(&d.join("two.bam")),
+    );
+    assert_eq!(ra.len(), rb.len());
+    let dups = |rs: &[noodles_sam::alignment::RecordBuf]| {
+        rs.iter().filter(|r| r.flags().is_duplicate()).count()
+    };
+    assert!(dups(&ra) > 0);
+    assert_eq!(
+        dups(&ra),
+        dups(&rb),
+        "one library over two lanes: the one-lane duplicates"
+    );
+    let (ma, mb) = (
+        metrics_rows(&d.join("one.dup_metrics.txt")),
+        metrics_rows(&d.join("two.dup_metrics.txt")),
+    );
+    assert_eq!(ma.len(), 1);
+    assert_eq!(ma, mb);
+    assert_eq!(ma[0][0], "lib");
+    // The same sample's two lanes as two libraries: copies across them are not duplicates.
+    std::fs::write(
+        d.join("two_libs.csv"),
+        "RGID,RGSM,RGLB,Lane,Read1File,Read2File\n\
+         FC.1,S,libA,1,l0_1.fq,l0_2.fq\n\
+         FC.2,S,libB,2,l1_1.fq,l1_2.fq\n",
+    )
+    .unwrap();
+    let libs = d.join("libs");
+    ok(&[
+        "align",
+        &reference,
+        "--fastq-list",
+        d.join("two_libs.csv").to_str().unwrap(),
+        "-o",
+        d.join("libs.bam").to_str().unwrap(),
+        "--dup-metrics",
+        libs.with_extension("txt").to_str().unwrap(),
+        "-q",
+    ]);
+    let rows = metrics_rows(&libs.with_extension("txt"));
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0][0].as_str(), rows[1][0].as_str()), ("libA", "libB"));
+    assert!(dups(&bam_records(&d.join("libs.bam"))) < dups(&ra));
+}
+
+#[test]
+fn a_list_of_two_samples_or_with_reads_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let [(a1, a2), _] = two_lanes(d);
+    std::fs::write(
+        d.join("l.csv"),
+        "RGID,RGSM,RGLB,Lane,Read1File,Read2File\nA,S1,l,1,l0_1.fq,l0_2.fq\nB,S2,l,2,l1_1.fq,l1_2.fq\n",
+    )
+    .unwrap();
+    let list = d.join("l.csv");
+    let out = d.join("o");
+    let reference = test_data("sim-60k/ref.fa");
+    let r = zenome(&[
+        "run",
+        &reference,
+        "--fastq-list",
+        list.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("l.csv") && err.contains("2 samples (S1, S2)"),
+        "{err}"
+    );
+    let r = zenome(&[
+        "align",
+        &reference,
+        a1.to_str().unwrap(),
+        a2.to_str().unwrap(),
+        "--fastq-list",
+        list.to_str().unwrap(),
+        "-o",
+        d.join("x.bam").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(!d.join("x.bam").exists() && !out.with_extension("bam").exists());
+}
