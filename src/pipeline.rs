@@ -9,5 +9,7 @@ pub(crate) mod lanes;
 pub(crate) mod markdup;
 pub(crate) mod metrics;
 pub(crate) mod progress;
+pub(crate) mod qc;
+pub(crate) mod report;
 pub(crate) mod sink;
 pub(crate) mod stages;

@@ -32,6 +32,78 @@ fn metrics_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Checks that a page is well-formed XML and returns the ids of its `figure` elements.
+fn figure_ids(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut ids = Vec::new();
+    let mut depth = 0i32;
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        {
+            quick_xml::events::Event::Start(e) => {
+                depth += 1;
+                if e.name().as_ref() == b"figure" {
+                    let id = e.try_get_attribute("id").unwrap().expect("a figure id");
+                    ids.push(String::from_utf8(id.value.to_vec()).unwrap());
+                }
+            }
+            quick_xml::events::Event::End(_) => depth -= 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "unclosed elements");
+    ids
+}
+
+#[test]
+fn run_writes_qc_metrics_and_a_self_contained_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("s1");
+    let p = prefix.to_str().unwrap();
+    let metrics = dir.path().join("m.json");
+    ok(&[
+        "run",
+        &test_data("sim-60k/ref.fa"),
+        &test_data("sim-60k/reads_1.fq.gz"),
+        &test_data("sim-60k/reads_2.fq.gz"),
+        "-o",
+        p,
+        "-q",
+        "--metrics",
+        metrics.to_str().unwrap(),
+    ]);
+    let ids = figure_ids(&dir.path().join("s1.report.html"));
+    assert_eq!(
+        ids,
+        ["insert-size", "coverage", "base-quality", "step-time"]
+    );
+    let html = std::fs::read_to_string(dir.path().join("s1.report.html")).unwrap();
+    assert!(
+        !html.contains("src=") && !html.contains("href=") && !html.contains("<script"),
+        "the page fetches nothing and runs nothing"
+    );
+    let json = std::fs::read_to_string(&metrics).unwrap();
+    for key in [
+        "\"cpu_seconds\"",
+        "\"peak_memory_mb\"",
+        "\"cpu_by_step\": {\"align\"",
+        "\"mapping\": {\"reads\"",
+        "\"duplication\": {\"rate\"",
+        "\"insert_size\": {\"pairs\"",
+        "\"coverage\": {\"bases\"",
+        "\"at_least_30x\"",
+        "\"base_quality\": {\"read1\"",
+        "\"ti_tv\"",
+        "\"het_hom\"",
+    ] {
+        assert!(json.contains(key), "{key} missing from {json}");
+    }
+}
+
 #[test]
 fn run_is_identical_across_threads_and_batch_sizes() {
     let dir = tempfile::tempdir().unwrap();

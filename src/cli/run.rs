@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::core::{Error, Result};
+use crate::io::output;
 use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
 use crate::pipeline::call_run::{self, CallConfig};
+use crate::pipeline::report;
 use crate::pipeline::sink::SinkOpts;
 
 #[derive(Debug, clap::Args)]
@@ -73,16 +75,25 @@ pub(crate) fn run(a: Args) -> Result<()> {
     let mut inputs = align.inputs();
     inputs.extend(call.inputs());
     a.run.check_metrics(&inputs)?;
+    let report = PathBuf::from(format!("{prefix}.report.html"));
+    let ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    output::check_outputs(&[("-o", &report)], &ins)?;
     let mut m = align_run::run(&align, backend.as_ref(), a.run.quiet)?;
     let c = call_run::run(&call, backend.as_ref(), a.run.quiet)?;
     m.stages
         .extend(c.stages.into_iter().map(|(n, s)| (format!("call_{n}"), s)));
     m.counts.extend(c.counts);
     m.kernels = c.kernels;
+    m.cpu.extend(c.cpu);
+    m.qc.absorb(c.qc);
     m.command = "run".into();
+    let name = Path::new(&prefix)
+        .file_name()
+        .map_or(prefix.clone(), |n| n.to_string_lossy().into_owned());
+    report::write(&report, &name, &m, started.elapsed().as_secs_f64())?;
     if !a.run.quiet {
         eprintln!(
-            "zenome: {} reads, {} mapped, {} variant records; {prefix}.bam and {prefix}.vcf.gz in {:.1} s",
+            "zenome: {} reads, {} mapped, {} variant records; {prefix}.bam, {prefix}.vcf.gz and {prefix}.report.html in {:.1} s",
             m.get("reads"),
             m.get("mapped"),
             m.get("records"),

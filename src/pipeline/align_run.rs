@@ -10,8 +10,9 @@ use indicatif::ProgressBar;
 use super::dup_metrics;
 use super::lanes::{self, Lane};
 use super::markdup::LibraryCounts;
-use super::metrics::Metrics;
+use super::metrics::{self, Metrics};
 use super::progress;
+use super::qc::{Coverage, CycleQuality, InsertSizes};
 use super::sink::{Sink, SinkOpts, format_of};
 use super::stages::{self, Extended, Mapped};
 use crate::align::insert::{ESTIMATE_PAIRS, InsertStats};
@@ -161,6 +162,7 @@ pub(crate) fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index
 /// Runs the alignment; returns its metrics.
 pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     cfg.validate()?;
+    let cpu = metrics::cpu_seconds();
     let mut m = Metrics::new("align", backend.name());
     // Read the first batch before the (slow) index so that bad input is reported at once.
     let rx = spawn_reader(cfg)?;
@@ -190,6 +192,8 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         bar,
         fragments: 0,
         lane_library,
+        inserts: InsertSizes::default(),
+        quality: CycleQuality::default(),
     };
     std::thread::scope(|scope| -> Result<()> {
         let extended = stages::spawn(scope, &aligner, backend, first, rx);
@@ -211,7 +215,27 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         }
         Ok(())
     })?;
-    let (mut m, counts) = stream.finish(quiet)?;
+    let contigs = index.contigs();
+    let seq = index.seq();
+    let mut coverage = cfg.sorted_bam().then(|| {
+        Coverage::new(
+            contigs
+                .iter()
+                .map(|c| &seq[c.offset as usize..(c.offset + c.len) as usize])
+                .collect(),
+        )
+    });
+    let (inserts, quality) = (
+        std::mem::take(&mut stream.inserts),
+        std::mem::take(&mut stream.quality),
+    );
+    let (mut m, counts) = stream.finish(quiet, coverage.as_mut())?;
+    let named = library_names
+        .iter()
+        .cloned()
+        .zip(counts.iter().copied())
+        .collect();
+    qc_figures(&mut m, inserts, quality, coverage, named);
     if let Some(path) = &cfg.dup_metrics {
         dup_metrics::write(path, &library_names, &counts, &cfg.sink.command_line)?;
     }
@@ -219,6 +243,7 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     if backend.device_bytes() > 0 {
         m.count("device_peak_bytes", backend.device_bytes());
     }
+    m.cpu_since("align", cpu);
     Ok(m)
 }
 
@@ -231,6 +256,8 @@ struct Stream<'a> {
     fragments: u64,
     /// The library of each lane.
     lane_library: Vec<u16>,
+    inserts: InsertSizes,
+    quality: CycleQuality,
 }
 
 impl Stream<'_> {
@@ -278,6 +305,15 @@ impl Stream<'_> {
         self.m.time("pair", t);
         let t = Instant::now();
         count(&out, &mut self.m);
+        for recs in &out.records {
+            self.inserts.add(recs);
+        }
+        for f in &b.frags {
+            self.quality.add(0, &f.r1.qual);
+            if let Some(r2) = &f.r2 {
+                self.quality.add(1, &r2.qual);
+            }
+        }
         let first = b.frags.first().map_or(0, |f| f.index);
         self.sink.push(first, &out.records, out.dups)?;
         self.m.time("write", t);
@@ -286,7 +322,11 @@ impl Stream<'_> {
         Ok(())
     }
 
-    fn finish(mut self, quiet: bool) -> Result<(Metrics, Vec<LibraryCounts>)> {
+    fn finish(
+        mut self,
+        quiet: bool,
+        coverage: Option<&mut Coverage>,
+    ) -> Result<(Metrics, Vec<LibraryCounts>)> {
         self.bar.finish_and_clear();
         if self.fragments == 0 && !quiet {
             eprintln!(
@@ -294,12 +334,28 @@ impl Stream<'_> {
             );
         }
         let t = Instant::now();
-        let (dups, counts) = self.sink.finish()?;
+        let (dups, counts) = self.sink.finish(coverage)?;
         self.m.time("sort_write", t);
         self.m.count("fragments", self.fragments);
         self.m.count("duplicate_fragments", dups);
         Ok((self.m, counts))
     }
+}
+
+/// The run's QC figures into the metrics: mapping and duplication, insert sizes, base qualities
+/// by cycle, coverage (sorted BAM output only).
+fn qc_figures(
+    m: &mut Metrics,
+    inserts: InsertSizes,
+    quality: CycleQuality,
+    coverage: Option<Coverage>,
+    libraries: Vec<(String, LibraryCounts)>,
+) {
+    m.qc.mapping = Some((m.get("reads"), m.get("mapped"), m.get("properly_paired")));
+    m.qc.libraries = libraries;
+    m.qc.inserts = Some(inserts);
+    m.qc.quality = Some(quality);
+    m.qc.coverage = coverage.map(Coverage::finish);
 }
 
 fn count(out: &BatchOutput, m: &mut Metrics) {

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::block_join::BlockJoin;
 use super::metrics::Metrics;
+use super::qc::VariantCounts;
 use crate::backend::Backend;
 use crate::backend::PairHmmBatch;
 use crate::call::CallOpts;
@@ -110,6 +111,7 @@ struct Inputs {
 /// Runs the caller; returns its metrics.
 pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     cfg.validate()?;
+    let cpu = super::metrics::cpu_seconds();
     let mut m = Metrics::new("call", backend.name());
     let t = Instant::now();
     let inputs = open_inputs(cfg)?;
@@ -120,7 +122,8 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
     let per_shard = call_shards(cfg, &inputs, &ivs, &grid, backend, quiet)?;
     m.time("call", t);
     let t = Instant::now();
-    let (records, blocks) = write_vcf(cfg, &inputs, per_shard)?;
+    let (records, blocks, variants) = write_vcf(cfg, &inputs, per_shard)?;
+    m.qc.variants = Some(variants);
     m.time("write", t);
     m.count("records", records);
     m.count("reference_blocks", blocks);
@@ -129,6 +132,7 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
     if backend.device_bytes() > 0 {
         m.count("device_peak_bytes", backend.device_bytes());
     }
+    m.cpu_since("call", cpu);
     Ok(m)
 }
 
@@ -359,8 +363,9 @@ fn write_vcf(
     cfg: &CallConfig,
     inputs: &Inputs,
     per_shard: Vec<(usize, ShardCalls)>,
-) -> Result<(u64, u64)> {
+) -> Result<(u64, u64, VariantCounts)> {
     let contigs = &inputs.contigs;
+    let mut variants = VariantCounts::default();
     let dict: Vec<RefSeq> = contigs
         .iter()
         .map(|c| RefSeq {
@@ -387,6 +392,9 @@ fn write_vcf(
             }
             blocks.put(&mut w, contigs, None)?;
             w.write(&vcf_out::call_record(name, c, cfg.gvcf))?;
+            if c.filters.is_empty() {
+                variants.add(&c.site.reference, &c.site.alts, c.gt);
+            }
             n += 1;
         }
         for b in shard_blocks {
@@ -395,5 +403,5 @@ fn write_vcf(
     }
     blocks.put(&mut w, contigs, None)?;
     w.finish()?;
-    Ok((n, blocks.written))
+    Ok((n, blocks.written, variants))
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use super::qc::QcData;
 use crate::backend::kernel::KernelStat;
 use crate::core::{Error, Result};
 use crate::io::output::TempPath;
@@ -16,6 +17,10 @@ pub(crate) struct Metrics {
     pub counts: Vec<(String, u64)>,
     /// Launches, jobs, cells and CPU fallbacks of each kernel entry point (kernel backends).
     pub kernels: Vec<KernelStat>,
+    /// Process CPU seconds (user + system, all threads) spent in each top-level step.
+    pub cpu: Vec<(String, f64)>,
+    /// Quality-control figures.
+    pub qc: QcData,
 }
 
 impl Metrics {
@@ -44,6 +49,15 @@ impl Metrics {
         match self.counts.iter_mut().find(|s| s.0 == name) {
             Some(s) => s.1 += n,
             None => self.counts.push((name.into(), n)),
+        }
+    }
+
+    /// Adds the process CPU time since `since` (from [`cpu_seconds`]) to step `name`.
+    pub(crate) fn cpu_since(&mut self, name: &str, since: f64) {
+        let secs = cpu_seconds() - since;
+        match self.cpu.iter_mut().find(|s| s.0 == name) {
+            Some(s) => s.1 += secs,
+            None => self.cpu.push((name.into(), secs)),
         }
     }
 
@@ -79,18 +93,28 @@ impl Metrics {
                 )
             })
             .collect();
+        let cpu: Vec<String> = self
+            .cpu
+            .iter()
+            .map(|(n, s)| format!("\"{n}\": {s:.3}"))
+            .collect();
+        let qc = self.qc.json_members();
         let reads = self.get("reads") as f64;
         format!(
-            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"counts\": {{{}}}, \"kernels\": [{}]}}\n",
+            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"cpu_seconds\": {:.3}, \"peak_memory_mb\": {:.1}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"cpu_by_step\": {{{}}}, \"counts\": {{{}}}, \"qc\": {{{}}}, \"kernels\": [{}]}}\n",
             self.command,
             self.device,
+            cpu_seconds(),
+            peak_memory_bytes() as f64 / (1u64 << 20) as f64,
             if total_seconds > 0.0 {
                 reads / total_seconds
             } else {
                 0.0
             },
             stages.join(", "),
+            cpu.join(", "),
             counts.join(", "),
+            qc.join(", "),
             kernels.join(", ")
         )
     }
@@ -101,4 +125,25 @@ impl Metrics {
         std::fs::write(tmp.path(), self.to_json(total_seconds)).map_err(|e| Error::io(path, e))?;
         tmp.commit()
     }
+}
+
+/// This process's usage so far (zeros if the system will not say).
+fn usage() -> libc::rusage {
+    // SAFETY: rusage is plain old data, for which all-zero bytes are a valid value.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes one rusage into the valid, exclusively borrowed `u`.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    u
+}
+
+/// CPU seconds (user + system) this process has used, all threads together.
+pub(crate) fn cpu_seconds() -> f64 {
+    let u = usage();
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(u.ru_utime) + secs(u.ru_stime)
+}
+
+/// The most resident memory this process has held, in bytes.
+pub(crate) fn peak_memory_bytes() -> u64 {
+    (usage().ru_maxrss.max(0) as u64) * 1024
 }

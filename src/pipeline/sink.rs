@@ -6,6 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::markdup::{DupMarker, LibraryCounts};
+use super::qc::Coverage;
 use crate::align::record::DupEnds;
 use crate::core::{Error, Result};
 use crate::io::bam_writer::BamWriter;
@@ -200,8 +201,12 @@ impl Sink {
     }
 
     /// Completes the output; returns the number of fragments marked duplicate and the counts
-    /// of each library (none without duplicate marking).
-    pub(crate) fn finish(self) -> Result<(u64, Vec<LibraryCounts>)> {
+    /// of each library (none without duplicate marking). A sorted output's records also go
+    /// through `coverage`, in order.
+    pub(crate) fn finish(
+        self,
+        mut coverage: Option<&mut Coverage>,
+    ) -> Result<(u64, Vec<LibraryCounts>)> {
         match self {
             Sink::Sam(w) => w.finish().map(|_| (0, Vec::new())),
             Sink::Bam(w) => w.finish(false).map(|_| (0, Vec::new())),
@@ -217,7 +222,11 @@ impl Sink {
                 let mut rec = Vec::new();
                 sorter.finish(|key, bytes| {
                     let fragment = key.1 >> 3;
-                    if dup.as_ref().is_some_and(|d| d.contains(fragment)) {
+                    let is_dup = dup.as_ref().is_some_and(|d| d.contains(fragment));
+                    if let Some(c) = coverage.as_deref_mut() {
+                        c.add_bam(bytes, is_dup);
+                    }
+                    if is_dup {
                         rec.clear();
                         rec.extend_from_slice(bytes);
                         let f =
