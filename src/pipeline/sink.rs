@@ -131,11 +131,13 @@ impl Sink {
                 .unwrap_or(Path::new("."))
                 .to_path_buf()
         };
-        // `--sort-mem` is shared: half for the records, a quarter for each of the duplicate
-        // marker's two key streams (all of it for the records with `--no-markdup`).
+        // `--sort-mem` is shared in proportion to what each stream holds per fragment: some
+        // 700 bytes of records to some 80 of duplicate keys, so 7/8 for the records and 1/8 for
+        // the duplicate marker (all of it for the records with `--no-markdup`). Both then fill
+        // and spill alike, and memory stops growing with the input early.
         let (record_mem, dups) = if o.markdup {
-            let marker = DupMarker::new(o.sort_mem / 2, &dir, o.libraries)?;
-            (o.sort_mem / 2, Some(Box::new(marker)))
+            let marker = DupMarker::new(o.sort_mem / 8, &dir, o.libraries)?;
+            (o.sort_mem - o.sort_mem / 8, Some(Box::new(marker)))
         } else {
             (o.sort_mem, None)
         };
