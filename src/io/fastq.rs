@@ -3,6 +3,8 @@
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use crate::core::base;
 use crate::core::{Error, Result};
@@ -37,6 +39,11 @@ impl FastqReader {
     /// Opens a plain, gzip or bgzip FASTQ file (`-` for standard input).
     pub fn open(path: &Path) -> Result<Self> {
         Ok(Self::new(input::open(path)?, path))
+    }
+
+    /// As [`FastqReader::open`], adding the file bytes read to `bytes` (for progress).
+    pub(crate) fn open_counted(path: &Path, bytes: Arc<AtomicU64>) -> Result<Self> {
+        Ok(Self::new(input::open_counted(path, Some(bytes))?, path))
     }
 
     /// Wraps an already opened reader; `path` is used in messages.

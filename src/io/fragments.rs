@@ -2,6 +2,8 @@
 //! with a global index that fixes its place in the output and the lane it came from.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use crate::core::{Error, Result};
 use crate::io::fastq::{FastqReader, Read};
@@ -36,6 +38,8 @@ pub(crate) struct FragmentReader {
     /// The next fragment's global index, and its number within its lane (for messages).
     next: u64,
     in_lane: u64,
+    /// File bytes read so far, all lanes.
+    bytes: Arc<AtomicU64>,
 }
 
 impl FragmentReader {
@@ -54,6 +58,7 @@ impl FragmentReader {
             open: None,
             next: 0,
             in_lane: 0,
+            bytes: Arc::new(AtomicU64::new(0)),
         };
         r.open_current()?;
         Ok(r)
@@ -62,13 +67,34 @@ impl FragmentReader {
     fn open_current(&mut self) -> Result<()> {
         self.open = match self.lanes.get(self.lane) {
             Some(l) => Some((
-                FastqReader::open(&l.r1)?,
-                l.r2.as_deref().map(FastqReader::open).transpose()?,
+                FastqReader::open_counted(&l.r1, self.bytes.clone())?,
+                l.r2.as_deref()
+                    .map(|p| FastqReader::open_counted(p, self.bytes.clone()))
+                    .transpose()?,
             )),
             None => None,
         };
         self.in_lane = 0;
         Ok(())
+    }
+
+    /// The counter of file bytes read (shared: it keeps counting after the reader moves).
+    pub(crate) fn bytes_read(&self) -> Arc<AtomicU64> {
+        self.bytes.clone()
+    }
+
+    /// The size of every input file together, when all are files (not standard input).
+    pub(crate) fn total_bytes(&self) -> Option<u64> {
+        let mut total = 0;
+        for l in &self.lanes {
+            for p in std::iter::once(&l.r1).chain(&l.r2) {
+                if p.as_os_str() == "-" {
+                    return None;
+                }
+                total += std::fs::metadata(p).ok()?.len();
+            }
+        }
+        Some(total)
     }
 
     /// Up to `n` more fragments, from one lane or several; an empty batch at the end.

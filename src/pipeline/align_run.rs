@@ -2,6 +2,8 @@
 //! fragments, then batch after batch through the aligner into the sink.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
@@ -165,7 +167,7 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     let cpu = metrics::cpu_seconds();
     let mut m = Metrics::new("align", backend.name());
     // Read the first batch before the (slow) index so that bad input is reported at once.
-    let rx = spawn_reader(cfg)?;
+    let (rx, input) = spawn_reader(cfg)?;
     let first = receive(&rx)?;
     let t = Instant::now();
     let index = load_or_build_index(&cfg.reference, quiet)?;
@@ -179,10 +181,10 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     }
     let aligner = Aligner::new(&index, backend, cfg.align.clone());
     let sink = Sink::create(&cfg.output, &index.dict(), &cfg.sink)?;
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        progress::spinner("reads")
+    let bar = match (quiet, input.total) {
+        (true, _) => ProgressBar::hidden(),
+        (false, Some(bytes)) => progress::input_bar("align", bytes),
+        (false, None) => progress::spinner("reads"),
     };
     let (library_names, lane_library) = lanes::libraries(&cfg.lanes);
     let mut stream = Stream {
@@ -190,6 +192,8 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         sink,
         m,
         bar,
+        input,
+        started: Instant::now(),
         fragments: 0,
         lane_library,
         inserts: InsertSizes::default(),
@@ -253,6 +257,9 @@ struct Stream<'a> {
     sink: Sink,
     m: Metrics,
     bar: ProgressBar,
+    /// How far the reader is, and when alignment started (for the rate).
+    input: InputProgress,
+    started: Instant,
     fragments: u64,
     /// The library of each lane.
     lane_library: Vec<u16>,
@@ -318,7 +325,17 @@ impl Stream<'_> {
         self.sink.push(first, &out.records, out.dups)?;
         self.m.time("write", t);
         self.fragments += b.frags.len() as u64;
-        self.bar.set_position(self.m.get("reads"));
+        let reads = self.m.get("reads");
+        if self.bar.length().is_some() {
+            self.bar.set_position(self.input.bytes_done(self.fragments));
+            let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+            self.bar.set_message(format!(
+                "{reads} reads ({:.0} reads/s)",
+                reads as f64 / secs
+            ));
+        } else {
+            self.bar.set_position(reads);
+        }
         Ok(())
     }
 
@@ -334,7 +351,7 @@ impl Stream<'_> {
             );
         }
         let t = Instant::now();
-        let (dups, counts) = self.sink.finish(coverage)?;
+        let (dups, counts) = self.sink.finish(coverage, quiet)?;
         self.m.time("sort_write", t);
         self.m.count("fragments", self.fragments);
         self.m.count("duplicate_fragments", dups);
@@ -383,19 +400,46 @@ fn receive(rx: &BatchRx) -> Result<Vec<Fragment>> {
 }
 
 /// Reads batches on a thread of its own; ends with an empty batch, or an error.
-fn spawn_reader(cfg: &AlignConfig) -> Result<BatchRx> {
+fn spawn_reader(cfg: &AlignConfig) -> Result<(BatchRx, InputProgress)> {
     let files = cfg.lanes.iter().map(|l| l.files.clone()).collect();
     let mut reader = FragmentReader::open_lanes(files)?;
+    let progress = InputProgress {
+        bytes: reader.bytes_read(),
+        fragments: Arc::new(AtomicU64::new(0)),
+        total: reader.total_bytes(),
+    };
+    let fragments = progress.fragments.clone();
     let (tx, rx) = bounded(2);
     let n = cfg.batch_size.max(1);
     std::thread::spawn(move || {
         loop {
             let batch = reader.next_batch(n);
+            if let Ok(b) = &batch {
+                fragments.fetch_add(b.len() as u64, Ordering::Relaxed);
+            }
             let stop = !matches!(&batch, Ok(b) if !b.is_empty());
             if tx.send(batch).is_err() || stop {
                 break;
             }
         }
     });
-    Ok(rx)
+    Ok((rx, progress))
+}
+
+/// How far the reader is through the input files: bytes and fragments read so far, and the
+/// files' size.
+struct InputProgress {
+    bytes: Arc<AtomicU64>,
+    fragments: Arc<AtomicU64>,
+    total: Option<u64>,
+}
+
+impl InputProgress {
+    /// The input bytes behind the first `done` fragments: the reader runs some batches ahead
+    /// of the aligner (the stages in flight), so its own count would run ahead of the work.
+    fn bytes_done(&self, done: u64) -> u64 {
+        let read = self.fragments.load(Ordering::Relaxed).max(1);
+        let bytes = self.bytes.load(Ordering::Relaxed);
+        (bytes as f64 * (done.min(read) as f64 / read as f64)) as u64
+    }
 }

@@ -275,7 +275,7 @@ fn call_shards(
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        super::progress::spinner("shards")
+        super::progress::bar("call", grid.len() as u64, "shards")
     };
     let regions: Vec<Vec<Interval>> = (0..inputs.contigs.len())
         .map(|ci| ivs.iter().filter(|iv| iv.contig == ci).copied().collect())

@@ -95,6 +95,8 @@ pub(crate) enum Sink {
         /// None with `--no-markdup`.
         dups: Option<Box<DupMarker>>,
         writer: BamWriter,
+        /// Records taken so far.
+        records: u64,
     },
 }
 
@@ -146,6 +148,7 @@ impl Sink {
             sorter,
             dups,
             writer,
+            records: 0,
         })
     }
 
@@ -180,8 +183,10 @@ impl Sink {
             Sink::Sorted {
                 sorter,
                 dups: marker,
+                records: taken,
                 ..
             } => {
+                *taken += records.iter().map(|r| r.len() as u64).sum::<u64>();
                 if let Some(m) = marker {
                     m.push(first, &dups)?;
                     for (recs, d) in records.iter().zip(&dups) {
@@ -208,6 +213,7 @@ impl Sink {
     pub(crate) fn finish(
         self,
         mut coverage: Option<&mut Coverage>,
+        quiet: bool,
     ) -> Result<(u64, Vec<LibraryCounts>)> {
         match self {
             Sink::Sam(w) => w.finish().map(|_| (0, Vec::new())),
@@ -216,7 +222,13 @@ impl Sink {
                 sorter,
                 dups,
                 mut writer,
+                records,
             } => {
+                let bar = if quiet {
+                    indicatif::ProgressBar::hidden()
+                } else {
+                    super::progress::bar("write", records, "records")
+                };
                 let (dup, counts) = match dups.map(|d| d.finish()).transpose()? {
                     Some((set, counts)) => (Some(set), counts),
                     None => (None, Vec::new()),
@@ -225,6 +237,7 @@ impl Sink {
                 sorter.finish(|key, bytes| {
                     let fragment = key.1 >> 3;
                     let is_dup = dup.as_ref().is_some_and(|d| d.contains(fragment));
+                    bar.inc(1);
                     if let Some(c) = coverage.as_deref_mut() {
                         c.add_bam(bytes, is_dup);
                     }
@@ -243,6 +256,7 @@ impl Sink {
                     }
                 })?;
                 writer.finish(true)?;
+                bar.finish_and_clear();
                 Ok((dup.map_or(0, |d| d.len()), counts))
             }
         }
