@@ -3,7 +3,8 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use noodles_sam::alignment::RecordBuf;
 
@@ -106,4 +107,66 @@ pub fn call_args<'a>(
     let mut args = vec!["call", reference, bam, "-o", out];
     args.extend_from_slice(extra);
     args
+}
+
+/// The names in a folder, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Starts `args`, waits until a temporary file appears in `dir`, sends `signal`, and returns
+/// the exit status.
+pub fn interrupt(args: &[&str], dir: &Path, signal: &str) -> Option<i32> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zenome"))
+        .args(args)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start");
+    let started = Instant::now();
+    while !files_in(dir)
+        .iter()
+        .any(|f| f.contains(".tmp.") || f.starts_with(".zenome-sort"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no temporary file appeared"
+        );
+        if child.try_wait().expect("wait").is_some() {
+            panic!("finished before it could be interrupted");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The shell's own kill: no procps needed.
+    let kill = format!("kill {signal} {}", child.id());
+    Command::new("sh")
+        .args(["-c", &kill])
+        .status()
+        .expect("kill");
+    child.wait().expect("wait").code()
+}
+
+/// Enough reads that alignment takes a moment: sim-60k's reads, eight times over.
+pub fn many_reads(dir: &Path) -> PathBuf {
+    let p = dir.join("many.fq");
+    let mut text = Vec::new();
+    let one = {
+        use std::io::Read;
+        let mut s = Vec::new();
+        flate2::read::MultiGzDecoder::new(
+            std::fs::File::open(test_data("sim-60k/reads_1.fq.gz")).expect("open"),
+        )
+        .read_to_end(&mut s)
+        .expect("gunzip");
+        s
+    };
+    for _ in 0..8 {
+        text.extend_from_slice(&one);
+    }
+    std::fs::write(&p, text).expect("write");
+    p
 }

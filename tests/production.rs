@@ -7,7 +7,9 @@ mod common;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::{bam_header_text, bam_records, ok, test_data, zenome};
+use common::{
+    bam_header_text, bam_records, files_in, interrupt, many_reads, ok, test_data, zenome,
+};
 
 /// The VCF body (records, no header) of a bgzipped VCF.
 fn vcf_body(path: &Path) -> String {
@@ -322,4 +324,141 @@ fn a_list_of_two_samples_or_with_reads_is_refused_in_one_line() {
         String::from_utf8_lossy(&r.stderr)
     );
     assert!(!d.join("x.bam").exists() && !out.with_extension("bam").exists());
+}
+
+// ---- Faults: nothing partial or temporary left behind --------------------------------------
+
+#[test]
+fn an_interrupted_run_leaves_no_partial_output_and_a_rerun_starts_clean() {
+    let inputs = tempfile::tempdir().unwrap();
+    let reads = many_reads(inputs.path());
+    let reference = test_data("sim-60k/ref.fa");
+    let out = tempfile::tempdir().unwrap();
+    let prefix = out.path().join("x");
+    let args = [
+        "run",
+        &reference,
+        reads.to_str().unwrap(),
+        "-o",
+        prefix.to_str().unwrap(),
+        "--sort-mem",
+        "1",
+        "-t",
+        "1",
+    ];
+    // While aligning: nothing at all remains.
+    for signal in ["-INT", "-TERM"] {
+        let code = interrupt(&args, out.path(), signal);
+        assert!(matches!(code, Some(130 | 143)), "{signal}: exit {code:?}");
+        assert!(
+            files_in(out.path()).is_empty(),
+            "{:?}",
+            files_in(out.path())
+        );
+    }
+    // While calling: the complete BAM may stay, no VCF and no temporary file.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !out.path().join("x.bam.bai").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before calling"
+        );
+        assert!(started.elapsed().as_secs() < 60);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    let code = child.wait().unwrap().code();
+    let left = files_in(out.path());
+    if code == Some(0) {
+        return; // calling finished first: nothing to check
+    }
+    assert_eq!(code, Some(143));
+    assert!(
+        left.iter()
+            .all(|f| ["x.bam", "x.bam.bai", "x.dup_metrics.txt"].contains(&f.as_str())),
+        "{left:?}"
+    );
+    ok(&args[..args.len() - 2]);
+    assert_eq!(
+        files_in(out.path()),
+        [
+            "x.bam",
+            "x.bam.bai",
+            "x.dup_metrics.txt",
+            "x.report.html",
+            "x.vcf.gz",
+            "x.vcf.gz.tbi"
+        ]
+    );
+}
+
+#[test]
+fn a_full_disk_stops_a_run_with_one_line_and_nothing_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("x");
+    // `ulimit -f 64`: writes past 64 KiB fail as a full disk would.
+    let script = format!(
+        "ulimit -f 64; exec {} run {} {} {} -o {} -q",
+        env!("CARGO_BIN_EXE_zenome"),
+        test_data("sim-60k/ref.fa"),
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+        prefix.display()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn a_lane_that_breaks_halfway_is_named_and_nothing_is_left() {
+    let inputs = tempfile::tempdir().unwrap();
+    let d = inputs.path();
+    two_lanes(d);
+    // The second lane's first file: gzip cut short.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &std::fs::read(d.join("l1_1.fq")).unwrap()).unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(d.join("cut_1.fq.gz"), &gz[..gz.len() / 2]).unwrap();
+    std::fs::write(
+        d.join("l.csv"),
+        "RGID,RGSM,RGLB,Lane,Read1File,Read2File\nA,S,l,1,l0_1.fq,l0_2.fq\nB,S,l,2,cut_1.fq.gz,l1_2.fq\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = zenome(&[
+        "run",
+        &test_data("sim-60k/ref.fa"),
+        "--fastq-list",
+        d.join("l.csv").to_str().unwrap(),
+        "-o",
+        out.path().join("x").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    let last = err.lines().last().unwrap_or("");
+    assert!(last.contains("cut_1.fq.gz"), "{err}");
+    assert!(
+        files_in(out.path()).is_empty(),
+        "{:?}",
+        files_in(out.path())
+    );
 }

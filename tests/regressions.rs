@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -40,15 +40,6 @@ fn call_fails(bam: &Path, out: &Path, what: &str) {
     let (bam, o) = (bam.display().to_string(), out.display().to_string());
     fails_with(&call_args(&reference, &bam, &o, &[]), what);
     assert!(!out.exists());
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 // ---- Data loss ----------------------------------------------------------------------------
@@ -420,58 +411,6 @@ fn a_vcf_deletion_past_the_contig_end_is_an_input_error() {
 }
 
 // ---- Leftovers ----------------------------------------------------------------------------
-
-/// Starts `args`, waits until a temporary file appears in `dir`, sends `signal`, and returns
-/// the exit status.
-fn interrupt(args: &[&str], dir: &Path, signal: &str) -> Option<i32> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zenome"))
-        .args(args)
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start");
-    let started = Instant::now();
-    while !files_in(dir)
-        .iter()
-        .any(|f| f.contains(".tmp.") || f.starts_with(".zenome-sort"))
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no temporary file appeared"
-        );
-        if child.try_wait().expect("wait").is_some() {
-            panic!("finished before it could be interrupted");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    // The shell's own kill: no procps needed.
-    let kill = format!("kill {signal} {}", child.id());
-    Command::new("sh")
-        .args(["-c", &kill])
-        .status()
-        .expect("kill");
-    child.wait().expect("wait").code()
-}
-
-/// Enough reads that alignment takes a moment: sim-60k's reads, eight times over.
-fn many_reads(dir: &Path) -> PathBuf {
-    let p = dir.join("many.fq");
-    let mut text = Vec::new();
-    let one = {
-        use std::io::Read;
-        let mut s = Vec::new();
-        flate2::read::MultiGzDecoder::new(
-            std::fs::File::open(test_data("sim-60k/reads_1.fq.gz")).expect("open"),
-        )
-        .read_to_end(&mut s)
-        .expect("gunzip");
-        s
-    };
-    for _ in 0..8 {
-        text.extend_from_slice(&one);
-    }
-    std::fs::write(&p, text).expect("write");
-    p
-}
 
 #[test]
 fn an_interrupted_align_leaves_nothing_behind() {
