@@ -18,7 +18,6 @@ fn main() {
         std::process::exit(2);
     }
     if let Err(e) = cli::run(cli) {
-        eprintln!("zenome: {e}");
-        std::process::exit(e.exit_code());
+        zenome::io::cleanup::exit_after_error(e.exit_code(), &format!("zenome: {e}"));
     }
 }

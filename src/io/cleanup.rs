@@ -6,7 +6,11 @@
 //! their name and are removed by the next run that writes beside them once that process is gone.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock};
+
+/// The status a signal is ending the process with (0: none yet).
+static STOPPING: AtomicI32 = AtomicI32::new(0);
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
 
@@ -35,6 +39,7 @@ pub(crate) fn forget(path: &Path) {
 /// process beside them (one being created while the signal arrived), then ends the process
 /// with `status`. The registry stays locked: no new temporary can register meanwhile.
 fn remove_all_and_exit(status: i32) -> ! {
+    STOPPING.store(status, Ordering::SeqCst);
     let guard = registry().lock();
     let paths: Vec<PathBuf> = match &guard {
         Ok(v) => v.to_vec(),
@@ -72,6 +77,23 @@ fn remove(p: &Path) {
         let _ = std::fs::remove_dir_all(p);
     } else {
         let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Ends the process with `status` after an error, unless a signal is already ending it: the
+/// error may be the signal's doing (a temporary file removed under a writer), and the signal's
+/// status and message are the ones to give. Says nothing more in that case.
+pub fn exit_after_error(status: i32, message: &str) -> ! {
+    if STOPPING.load(Ordering::SeqCst) == 0 {
+        // Hold the registry so that a signal arriving now waits for this exit.
+        let _guard = registry().lock();
+        if STOPPING.load(Ordering::SeqCst) == 0 {
+            eprintln!("{message}");
+            std::process::exit(status);
+        }
+    }
+    loop {
+        std::thread::park();
     }
 }
 
