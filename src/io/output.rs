@@ -144,18 +144,34 @@ pub(crate) fn check_outputs(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Resu
                 dir.display()
             )));
         }
-        tempfile::Builder::new()
-            .prefix(".zenome-probe")
-            .tempfile_in(dir)
-            .map_err(|e| {
-                Error::Usage(format!(
-                    "{flag} {}: cannot write in {} ({e})",
-                    out.display(),
-                    dir.display()
-                ))
-            })?;
+        probe(dir).map_err(|e| {
+            Error::Usage(format!(
+                "{flag} {}: cannot write in {} ({e})",
+                out.display(),
+                dir.display()
+            ))
+        })?;
     }
     Ok(())
+}
+
+/// Creates and removes a file in `dir`. The file is registered for cleanup before it exists
+/// and named with this process's id, so that neither a signal meanwhile nor a kill leaves it
+/// (the next probe in that folder sweeps those of dead processes).
+fn probe(dir: &Path) -> std::io::Result<()> {
+    const PREFIX: &str = ".zenome-probe.";
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    cleanup::sweep(dir, PREFIX);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("{PREFIX}{}.{n}", std::process::id()));
+    cleanup::register(&path);
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    let _ = std::fs::remove_file(&path);
+    cleanup::forget(&path);
+    made.map(|_| ())
 }
 
 /// `path` with `suffix` appended to its name (`x.bam` -> `x.bam.bai`).
