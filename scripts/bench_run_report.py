@@ -18,6 +18,13 @@ def cpu_use(name):
     return 100.0 * cpu / (wall * cores)
 
 
+# The median round of each pipeline, by wall time.
+for x in ("run_zenome", "run_peers"):
+    rounds = sorted((runs[k] for k in runs if k.startswith(x + "_")), key=lambda r: r[0])
+    runs[x] = rounds[len(rounds) // 2]
+    runs[x + "_all"] = rounds
+
+
 print("### FASTQ to sorted BAM and VCF: 2x150, 30x over chr20:30-32 Mb, whole chr20, "
       f"{cores} threads\n")
 print("| pipeline | wall s | time / peers | CPU use % | peak MB | SNP F1 | indel F1 |")
@@ -29,6 +36,9 @@ for name, label, ev in (("run_zenome", "zenome run", "zen"),
     print(f"| {label} | {wall:.1f} | {wall / runs['run_peers'][0]:.3f} | {cpu_use(name):.0f} | "
           f"{mb:.0f} | {e['snp']['f1']:.4f} | {e['indel']['f1']:.4f} |")
 
+print("\nwall s of the three rounds: zenome " +
+      ", ".join(f"{r[0]:.1f}" for r in runs["run_zenome_all"]) + "; peers " +
+      ", ".join(f"{r[0]:.1f}" for r in runs["run_peers_all"]))
 m = json.load(open("zen.json"))
 print("\nzenome stages (s; align stages summed over threads): " +
       ", ".join(f"{k} {v:.2f}" for k, v in m["stages"].items()))

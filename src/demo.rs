@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::backend;
 use crate::core::Result;
 use crate::eval::{self, EvalOpts};
+use crate::pipeline::report;
 use crate::sim::{SimOpts, placement};
 
 /// Runs the demo in `dir` (created if missing).
@@ -63,6 +64,16 @@ pub(crate) fn run(dir: &Path, command_line: &str) -> Result<()> {
     ))?;
     println!();
     print!("{}", scored.report.table());
+    let report = dir.join("demo.report.html");
+    let secs = e.align_s + e.call_s;
+    report::write(
+        &report,
+        "demo",
+        &e.align.clone().then_call(e.call.clone()),
+        secs,
+    )?;
+    println!();
+    println!("report     {}", report.display());
     Ok(())
 }
 

@@ -78,15 +78,8 @@ pub(crate) fn run(a: Args) -> Result<()> {
     let report = PathBuf::from(format!("{prefix}.report.html"));
     let ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     output::check_outputs(&[("-o", &report)], &ins)?;
-    let mut m = align_run::run(&align, backend.as_ref(), a.run.quiet)?;
-    let c = call_run::run(&call, backend.as_ref(), a.run.quiet)?;
-    m.stages
-        .extend(c.stages.into_iter().map(|(n, s)| (format!("call_{n}"), s)));
-    m.counts.extend(c.counts);
-    m.kernels = c.kernels;
-    m.cpu.extend(c.cpu);
-    m.qc.absorb(c.qc);
-    m.command = "run".into();
+    let m = align_run::run(&align, backend.as_ref(), a.run.quiet)?;
+    let m = m.then_call(call_run::run(&call, backend.as_ref(), a.run.quiet)?);
     let name = Path::new(&prefix)
         .file_name()
         .map_or(prefix.clone(), |n| n.to_string_lossy().into_owned());

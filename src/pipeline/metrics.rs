@@ -61,6 +61,21 @@ impl Metrics {
         }
     }
 
+    /// A run's metrics: alignment's, then calling's (its stages named `call_*`).
+    pub(crate) fn then_call(mut self, call: Metrics) -> Metrics {
+        self.stages.extend(
+            call.stages
+                .into_iter()
+                .map(|(n, s)| (format!("call_{n}"), s)),
+        );
+        self.counts.extend(call.counts);
+        self.kernels = call.kernels;
+        self.cpu.extend(call.cpu);
+        self.qc.absorb(call.qc);
+        self.command = "run".into();
+        self
+    }
+
     pub(crate) fn get(&self, name: &str) -> u64 {
         self.counts.iter().find(|c| c.0 == name).map_or(0, |c| c.1)
     }
