@@ -4,6 +4,7 @@
 pub(crate) mod align;
 pub(crate) mod bench;
 pub(crate) mod call;
+pub(crate) mod concat;
 pub(crate) mod demo;
 pub(crate) mod eval;
 pub(crate) mod index;
@@ -13,6 +14,7 @@ pub(crate) mod placement;
 pub(crate) mod run;
 pub(crate) mod run_flags;
 pub(crate) mod simulate;
+pub(crate) mod split;
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +42,10 @@ pub(crate) enum Command {
     Call(call::Args),
     /// FASTQ to sorted BAM and VCF: align, then call.
     Run(run::Args),
+    /// Cut the reads into chunks for a scattered run (workflow/Snakefile).
+    Split(split::Args),
+    /// Join the chunks or region parts of a scattered run into what one run writes.
+    Concat(concat::Args),
     /// Compare calls to a truth set: precision, recall and F1 for SNPs and indels.
     Eval(eval::Args),
     /// Simulate a reference, a truth set and paired reads.
@@ -62,6 +68,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Align(a) => align::run(a),
         Command::Call(a) => call::run(a),
         Command::Run(a) => run::run(a),
+        Command::Split(a) => split::run(a),
+        Command::Concat(a) => concat::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),

@@ -6,12 +6,13 @@
 //!   `bam_writer`, `sam_writer`, `bam_reader` (with `bam_decode` and `shared_bai`),
 //!   `sort`.
 //! - Variants: `vcf_record`, `vcf_header`, `vcf_writer`, `vcf_reader`; regions: `bed`.
-//! - Files: `input` (decompression), `output` (temporary names, checks), `cleanup`.
+//! - Files: `input` (decompression), `bgzf_file` (compressed output), `output` (temporary names, checks), `cleanup`.
 
 pub(crate) mod bam_decode;
 pub mod bam_reader;
 pub mod bam_writer;
 pub mod bed;
+pub(crate) mod bgzf_file;
 pub mod cleanup;
 pub mod dict;
 pub mod fasta;

@@ -4,6 +4,8 @@
 pub(crate) mod align_run;
 pub(crate) mod block_join;
 pub(crate) mod call_run;
+pub(crate) mod chunk_file;
+pub(crate) mod concat;
 pub(crate) mod dup_metrics;
 pub(crate) mod lanes;
 pub(crate) mod markdup;
@@ -12,4 +14,5 @@ pub(crate) mod progress;
 pub(crate) mod qc;
 pub(crate) mod report;
 pub(crate) mod sink;
+pub(crate) mod split;
 pub(crate) mod stages;

@@ -54,6 +54,28 @@ impl InsertStats {
         InsertStats { mean, sd, lo, hi }
     }
 
+    /// The estimate as a line of text, `mean sd lo hi` (tab-separated; the floats exactly,
+    /// as Rust prints them: shortest form that reads back to the same number).
+    pub(crate) fn to_text(self) -> String {
+        format!("{}\t{}\t{}\t{}\n", self.mean, self.sd, self.lo, self.hi)
+    }
+
+    /// Reads [`InsertStats::to_text`]'s line back; None when it is not one.
+    pub(crate) fn from_text(text: &str) -> Option<InsertStats> {
+        let f: Vec<&str> = text.trim().split('\t').collect();
+        let [mean, sd, lo, hi] = f.as_slice() else {
+            return None;
+        };
+        let s = InsertStats {
+            mean: mean.parse().ok()?,
+            sd: sd.parse().ok()?,
+            lo: lo.parse().ok()?,
+            hi: hi.parse().ok()?,
+        };
+        let sane = s.mean.is_finite() && s.sd.is_finite() && s.sd > 0.0 && 0 < s.lo && s.lo <= s.hi;
+        sane.then_some(s)
+    }
+
     /// Log-likelihood penalty (score units, <= 0) of an insert size, as erfc of its z-score.
     pub(crate) fn penalty(&self, insert: i64) -> i32 {
         let z = ((insert as f64 - self.mean) / self.sd).abs();
@@ -102,5 +124,14 @@ mod tests {
         assert!(s.lo > 200 && s.hi < 420, "{s:?}");
         assert_eq!(s.penalty(300), 0);
         assert!(s.penalty(400) < -3);
+    }
+
+    #[test]
+    fn the_estimate_reads_back_exactly_from_its_text() {
+        let s = InsertStats::estimate((0..997).map(|i| 250 + (i * 7919) % 113).collect());
+        assert_eq!(InsertStats::from_text(&s.to_text()), Some(s));
+        assert_eq!(InsertStats::from_text("300\t30\t1"), None);
+        assert_eq!(InsertStats::from_text("300\t0\t1\t9"), None, "sd 0");
+        assert_eq!(InsertStats::from_text("x\t30\t1\t9"), None);
     }
 }

@@ -14,7 +14,8 @@ pub(crate) struct Args {
     pub reference: PathBuf,
     #[command(flatten)]
     pub lanes: super::lane_flags::LaneFlags,
-    /// Output: X.bam (sorted, indexed, duplicates marked), X.sam, or - for SAM on stdout.
+    /// Output: X.bam (sorted, indexed, duplicates marked), X.sam, - for SAM on stdout, or
+    /// X.zchunk (an alignment chunk of a scattered run, joined by `zenome concat`).
     #[arg(short = 'o', long)]
     pub output: PathBuf,
     /// Write duplicate-marking metrics per library in Picard's format (MultiQC reads it).
@@ -35,6 +36,16 @@ pub(crate) struct Args {
     /// Memory for sorting and duplicate marking before spilling to temporary files, in MiB.
     #[arg(long, default_value_t = SinkOpts::default().sort_mem >> 20)]
     pub sort_mem: usize,
+    /// Number the fragments from N (a chunk of a larger input, as `zenome split` cut it).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub fragment_offset: u64,
+    /// Use this insert-size model (written by --insert-size-out) instead of estimating one
+    /// from the first fragments.
+    #[arg(long, value_name = "FILE")]
+    pub insert_size: Option<PathBuf>,
+    /// Write the insert-size model used (mean, sd, proper range) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub insert_size_out: Option<PathBuf>,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
@@ -50,6 +61,9 @@ pub(crate) fn run(a: Args) -> Result<()> {
     );
     cfg.dup_metrics = a.dup_metrics;
     cfg.batch_size = a.batch_size;
+    cfg.fragment_offset = a.fragment_offset;
+    cfg.insert_size = a.insert_size;
+    cfg.insert_size_out = a.insert_size_out;
     cfg.align.min_score = a.min_score;
     cfg.sink.sorted = !a.unsorted;
     cfg.sink.markdup = !a.no_markdup;

@@ -25,6 +25,10 @@ pub(crate) struct Args {
     /// Write a gVCF (reference blocks and the <NON_REF> allele).
     #[arg(long)]
     pub gvcf: bool,
+    /// Call only part I of M of balanced length (whole shards of the calling grid); `zenome
+    /// concat` joins the M parts into exactly the whole call.
+    #[arg(long, value_name = "I/M", value_parser = parse_scatter)]
+    pub scatter: Option<(usize, usize)>,
     /// Reads under this mapping quality are not used.
     #[arg(long, default_value_t = CallOpts::default().reads.min_mapq)]
     pub min_mapq: u8,
@@ -42,6 +46,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     cfg.regions = a.regions;
     cfg.bed = a.bed;
     cfg.gvcf = a.gvcf;
+    cfg.scatter = a.scatter;
     cfg.opts.reads.min_mapq = a.min_mapq;
     cfg.opts.genotype.min_qual = a.min_qual;
     cfg.validate()?;
@@ -57,4 +62,14 @@ pub(crate) fn run(a: Args) -> Result<()> {
         );
     }
     a.run.finish(&m, started)
+}
+
+/// `I/M`, two whole numbers.
+fn parse_scatter(s: &str) -> std::result::Result<(usize, usize), String> {
+    let parse = |v: Option<&str>| v.and_then(|v| v.trim().parse::<usize>().ok());
+    let mut it = s.splitn(2, '/');
+    match (parse(it.next()), parse(it.next())) {
+        (Some(i), Some(m)) => Ok((i, m)),
+        _ => Err(format!("'{s}': expected I/M, such as 2/8")),
+    }
 }

@@ -1,35 +1,23 @@
 //! BAM output through noodles' multithreaded BGZF writer, under a temporary name until
 //! complete; the BAI is built by noodles from the finished file.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::num::NonZero;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use noodles_bgzf::io::MultithreadedWriter;
-
+use super::bgzf_file::BgzfFile;
 use super::dict::RefSeq;
 use super::output::{TempPath, with_suffix};
 use crate::core::{Error, Result};
 
 /// A BAM file being written.
 pub struct BamWriter {
-    inner: MultithreadedWriter<BufWriter<File>>,
-    tmp: TempPath,
-    path: PathBuf,
+    inner: BgzfFile,
 }
 
 impl BamWriter {
     /// Creates the file and writes the header (SAM specification section 4.2).
     pub fn create(path: &Path, header: &str, dict: &[RefSeq], threads: usize) -> Result<Self> {
-        let tmp = TempPath::new(path);
-        let file = File::create(tmp.path()).map_err(|e| Error::io(path, e))?;
-        let workers = NonZero::new(threads.max(1)).unwrap_or(NonZero::<usize>::MIN);
-        let inner = MultithreadedWriter::with_worker_count(workers, BufWriter::new(file));
         let mut w = BamWriter {
-            inner,
-            tmp,
-            path: path.to_path_buf(),
+            inner: BgzfFile::create(path, threads)?,
         };
         let mut bytes = b"BAM\x01".to_vec();
         bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
@@ -47,30 +35,27 @@ impl BamWriter {
 
     /// Writes encoded records.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.inner
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.path, e))
+        self.inner.write(bytes)
     }
 
     /// Finishes the file, renames it into place and, when `index` is set, writes `PATH.bai`.
-    pub fn finish(mut self, index: bool) -> Result<()> {
-        let mut file = self.inner.finish().map_err(|e| Error::io(&self.path, e))?;
-        file.flush().map_err(|e| Error::io(&self.path, e))?;
-        drop(file);
-        if !index || self.tmp.in_place() {
-            return self.tmp.commit();
+    pub fn finish(self, index: bool) -> Result<()> {
+        let path = self.inner.path().to_path_buf();
+        let tmp: TempPath = self.inner.close()?;
+        if !index || tmp.in_place() {
+            return tmp.commit();
         }
-        let bai_path = with_suffix(&self.path, ".bai");
+        let bai_path = with_suffix(&path, ".bai");
         let bai_tmp = TempPath::new(&bai_path);
-        let idx = noodles_bam::fs::index(self.tmp.path())
-            .map_err(|e| Error::Internal(format!("indexing {}: {e}", self.path.display())))?;
+        let idx = noodles_bam::fs::index(tmp.path())
+            .map_err(|e| Error::Internal(format!("indexing {}: {e}", path.display())))?;
         let written = match &idx {
             noodles_bam::index::Index::Bai(bai) => noodles_bam::bai::fs::write(bai_tmp.path(), bai),
             noodles_bam::index::Index::Csi(csi) => noodles_csi::fs::write(bai_tmp.path(), csi),
         };
         written.map_err(|e| Error::io(&bai_path, e))?;
         // The BAM first, then its index: an index is never older than its BAM.
-        self.tmp.commit()?;
+        tmp.commit()?;
         bai_tmp.commit()
     }
 }

@@ -177,14 +177,19 @@ pub(crate) fn short_name(header: &[u8]) -> &[u8] {
 /// Writes one record (base codes and Phred qualities) to a gzip stream.
 pub(crate) fn write_record(out: &mut GzWriter, name: &str, seq: &[u8], qual: &[u8]) -> Result<()> {
     let mut rec = Vec::with_capacity(seq.len() * 2 + name.len() + 8);
-    rec.push(b'@');
-    rec.extend_from_slice(name.as_bytes());
-    rec.push(b'\n');
-    rec.extend(seq.iter().map(|&c| base::decode(c)));
-    rec.extend_from_slice(b"\n+\n");
-    rec.extend(qual.iter().map(|&q| q + 33));
-    rec.push(b'\n');
+    encode_record(name.as_bytes(), seq, qual, &mut rec);
     out.write(&rec)
+}
+
+/// Appends one record as FASTQ text (base codes and Phred qualities in, Phred+33 out).
+pub(crate) fn encode_record(name: &[u8], seq: &[u8], qual: &[u8], out: &mut Vec<u8>) {
+    out.push(b'@');
+    out.extend_from_slice(name);
+    out.push(b'\n');
+    out.extend(seq.iter().map(|&c| base::decode(c)));
+    out.extend_from_slice(b"\n+\n");
+    out.extend(qual.iter().map(|&q| q + 33));
+    out.push(b'\n');
 }
 
 fn display_name(name: &[u8]) -> String {

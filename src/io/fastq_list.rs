@@ -3,7 +3,8 @@
 //!
 //! The header names the columns, in any order, others allowed: `RGID`, `RGSM`, `RGLB`, `Lane`,
 //! `Read1File`, `Read2File`. `Read2File` may be empty (single-end); `RGLB` may be empty or absent
-//! (the library is then the sample's name); `Lane` may be absent. Relative paths are relative to
+//! (the library is then the sample's name); `Lane` may be absent; an optional `RGPU` gives the
+//! platform unit (otherwise taken from the read names). Relative paths are relative to
 //! the list's folder. Values may be quoted with `"`; a quoted value may not hold a comma.
 
 use std::collections::HashSet;
@@ -20,6 +21,8 @@ pub(crate) struct LaneEntry {
     pub sample: String,
     pub library: String,
     pub lane: Option<u32>,
+    /// The `RGPU` column, when the list has one and it is not empty.
+    pub pu: Option<String>,
     pub r1: PathBuf,
     pub r2: Option<PathBuf>,
 }
@@ -63,7 +66,7 @@ fn parse(text: &str, path: &Path) -> Result<Vec<LaneEntry>> {
         need("Read1File")?,
         need("Read2File")?,
     );
-    let (lb_col, lane_col) = (column("RGLB"), column("Lane"));
+    let (lb_col, lane_col, pu_col) = (column("RGLB"), column("Lane"), column("RGPU"));
     let mut out: Vec<LaneEntry> = Vec::new();
     let mut ids = HashSet::new();
     for (n, l) in lines {
@@ -118,6 +121,7 @@ fn parse(text: &str, path: &Path) -> Result<Vec<LaneEntry>> {
             sample,
             library,
             lane,
+            pu: pu_col.map(value).filter(|v| !v.is_empty()),
             r1: file(r1),
             r2,
         };

@@ -10,6 +10,13 @@ use std::path::{Path, PathBuf};
 use super::cleanup;
 use crate::core::{Error, Result};
 
+/// Writes a small text file whole (under a temporary name until complete).
+pub(crate) fn write_text(path: &Path, text: &str) -> Result<()> {
+    let tmp = TempPath::new(path);
+    std::fs::write(tmp.path(), text).map_err(|e| Error::io(path, e))?;
+    tmp.commit()
+}
+
 /// A temporary path beside the final one, removed on drop unless committed.
 pub(crate) struct TempPath {
     tmp: PathBuf,

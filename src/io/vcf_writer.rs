@@ -57,6 +57,11 @@ impl VcfWriter {
             .map_err(|e| Error::io(&self.path, e))
     }
 
+    /// Writes lines of VCF text as they are (a part's records, when joining parts).
+    pub(crate) fn write_raw(&mut self, text: &str) -> Result<()> {
+        self.write_text(text)
+    }
+
     /// Writes one record.
     pub(crate) fn write(&mut self, r: &VcfRecord) -> Result<()> {
         let mut line = std::mem::take(&mut self.line);

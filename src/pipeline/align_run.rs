@@ -42,6 +42,12 @@ pub(crate) struct AlignConfig {
     pub dup_metrics: Option<PathBuf>,
     /// Fragments per batch (`--batch-size`); the output does not depend on it.
     pub batch_size: usize,
+    /// The index of the first fragment (`--fragment-offset`: a chunk of a scattered run).
+    pub fragment_offset: u64,
+    /// The insert-size model to use instead of estimating one (`--insert-size FILE`).
+    pub insert_size: Option<PathBuf>,
+    /// Where to write the insert-size model used (`--insert-size-out FILE`).
+    pub insert_size_out: Option<PathBuf>,
     pub align: AlignOpts,
     pub sink: SinkOpts,
 }
@@ -65,6 +71,9 @@ impl AlignConfig {
             output,
             dup_metrics: None,
             batch_size: DEFAULT_BATCH,
+            fragment_offset: 0,
+            insert_size: None,
+            insert_size_out: None,
             align: AlignOpts {
                 read_groups,
                 ..AlignOpts::default()
@@ -72,7 +81,7 @@ impl AlignConfig {
             sink: SinkOpts {
                 threads: rayon::current_num_threads(),
                 read_groups: lanes::read_groups(&lanes),
-                libraries: lanes::libraries(&lanes).0.len(),
+                libraries: lanes::libraries(&lanes).0,
                 command_line,
                 ..SinkOpts::default()
             },
@@ -87,6 +96,7 @@ impl AlignConfig {
             v.push(l.files.r1.clone());
             v.extend(l.files.r2.clone());
         }
+        v.extend(self.insert_size.clone());
         v
     }
 
@@ -103,6 +113,9 @@ impl AlignConfig {
         }
         if let Some(p) = &self.dup_metrics {
             v.push(("--dup-metrics", p.clone()));
+        }
+        if let Some(p) = &self.insert_size_out {
+            v.push(("--insert-size-out", p.clone()));
         }
         v
     }
@@ -166,6 +179,11 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     cfg.validate()?;
     let cpu = metrics::cpu_seconds();
     let mut m = Metrics::new("align", backend.name());
+    let given = cfg
+        .insert_size
+        .as_deref()
+        .map(read_insert_size)
+        .transpose()?;
     // Read the first batch before the (slow) index so that bad input is reported at once.
     let (rx, input) = spawn_reader(cfg)?;
     let first = receive(&rx)?;
@@ -203,13 +221,20 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         let extended = stages::spawn(scope, &aligner, backend, first, rx);
         let mut batches = extended.iter();
         let mut head: Vec<Mapped> = Vec::new();
-        while head.iter().map(|b| b.frags.len()).sum::<usize>() < ESTIMATE_PAIRS {
+        let wanted = if given.is_some() { 0 } else { ESTIMATE_PAIRS };
+        while head.iter().map(|b| b.frags.len()).sum::<usize>() < wanted {
             match batches.next() {
                 Some(b) => head.push(stream.complete(b?)?),
                 None => break,
             }
         }
-        let stats = stream.estimate(&head, quiet);
+        let stats = match &given {
+            Some(s) => *s,
+            None => stream.estimate(&head, quiet),
+        };
+        if let Some(path) = &cfg.insert_size_out {
+            output::write_text(path, &stats.to_text())?;
+        }
         for b in head {
             stream.finish_batch(b, &stats)?;
         }
@@ -249,6 +274,17 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
     }
     m.cpu_since("align", cpu);
     Ok(m)
+}
+
+/// An insert-size model written by `--insert-size-out`.
+fn read_insert_size(path: &Path) -> Result<InsertStats> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    InsertStats::from_text(&text).ok_or_else(|| {
+        Error::input(
+            path,
+            "not an insert-size model (one line: mean, sd, lo, hi, as --insert-size-out writes)",
+        )
+    })
 }
 
 /// Batches on their way from the reader to the sink.
@@ -411,9 +447,13 @@ fn spawn_reader(cfg: &AlignConfig) -> Result<(BatchRx, InputProgress)> {
     let fragments = progress.fragments.clone();
     let (tx, rx) = bounded(2);
     let n = cfg.batch_size.max(1);
+    let offset = cfg.fragment_offset;
     std::thread::spawn(move || {
         loop {
-            let batch = reader.next_batch(n);
+            let mut batch = reader.next_batch(n);
+            if let Ok(b) = &mut batch {
+                b.iter_mut().for_each(|f| f.index += offset);
+            }
             if let Ok(b) = &batch {
                 fragments.fetch_add(b.len() as u64, Ordering::Relaxed);
             }

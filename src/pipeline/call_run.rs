@@ -37,6 +37,9 @@ pub(crate) struct CallConfig {
     /// `-L regions.bed`.
     pub bed: Option<PathBuf>,
     pub gvcf: bool,
+    /// `--scatter I/M`: call only the I-th (from 1) of M parts of the shard grid, of balanced
+    /// called length (bases other than N); the parts' records, concatenated in order, are the whole call's.
+    pub scatter: Option<(usize, usize)>,
     /// For the VCF header.
     pub command_line: String,
     pub opts: CallOpts,
@@ -57,6 +60,7 @@ impl CallConfig {
             regions: Vec::new(),
             bed: None,
             gvcf: false,
+            scatter: None,
             command_line,
             opts: CallOpts::default(),
         }
@@ -86,6 +90,18 @@ impl CallConfig {
     /// Refuses impossible options and outputs before any work.
     pub(crate) fn validate(&self) -> Result<()> {
         self.opts.validate()?;
+        if let Some((i, m)) = self.scatter {
+            if m == 0 || !(1..=m).contains(&i) {
+                return Err(Error::Usage(format!(
+                    "--scatter {i}/{m}: expected I/M with 1 <= I <= M"
+                )));
+            }
+            if self.gvcf {
+                return Err(Error::Usage(
+                    "--scatter with --gvcf: reference blocks join across the parts' edges; call the gVCF whole".into(),
+                ));
+            }
+        }
         if has_extension(&self.output, ".bcf") {
             return Err(Error::Usage(format!(
                 "-o {}: BCF output is not supported; use .vcf.gz or .vcf",
@@ -118,7 +134,10 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
     let ivs = intervals(cfg, &inputs)?;
     m.time("load", t);
     let t = Instant::now();
-    let grid = shards(&ivs, cfg.opts.window.shard);
+    let mut grid = shards(&ivs, cfg.opts.window.shard);
+    if let Some((i, m)) = cfg.scatter {
+        grid = scatter_part(&grid, &inputs.contigs, cfg.opts.window.shard, i, m);
+    }
     let per_shard = call_shards(cfg, &inputs, &ivs, &grid, backend, quiet)?;
     m.time("call", t);
     let t = Instant::now();
@@ -257,6 +276,37 @@ fn shards(intervals: &[Interval], shard: i64) -> Vec<(usize, i64)> {
         .collect();
     out.sort_unstable();
     out.dedup();
+    out
+}
+
+/// The `i`-th (from 1) of `m` runs of consecutive shards, cut where the called bases (not N)
+/// of the shards before pass `k/m` of the whole: parts of balanced work (gaps and N runs
+/// weigh nothing), every shard in exactly one part.
+fn scatter_part(
+    grid: &[(usize, i64)],
+    contigs: &[Contig],
+    size: i64,
+    i: usize,
+    m: usize,
+) -> Vec<(usize, i64)> {
+    let weight = |&(ci, k): &(usize, i64)| {
+        let seq = &contigs[ci].seq;
+        let end = ((k + 1) * size).min(seq.len() as i64) as usize;
+        let start = ((k * size) as usize).min(end);
+        seq[start..end].iter().filter(|&&b| b < 4).count() as u64 + 1
+    };
+    let weights: Vec<u64> = grid.par_iter().map(weight).collect();
+    let total: u64 = weights.iter().sum();
+    let mut before = 0u64;
+    let mut out = Vec::new();
+    for (g, w) in grid.iter().zip(weights) {
+        // The part whose share of the total holds this shard's first base.
+        let part = (u128::from(before) * m as u128 / u128::from(total.max(1))) as usize + 1;
+        if part == i {
+            out.push(*g);
+        }
+        before += w;
+    }
     out
 }
 

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::markdup::LibraryCounts;
-use crate::core::{Error, Result};
-use crate::io::output::TempPath;
+use crate::core::Result;
+use crate::io::output;
 
 /// The metrics file text for libraries `names` with their counts.
 pub(crate) fn text(names: &[String], counts: &[LibraryCounts], command_line: &str) -> String {
@@ -50,10 +50,7 @@ pub(crate) fn write(
     counts: &[LibraryCounts],
     command_line: &str,
 ) -> Result<()> {
-    let tmp = TempPath::new(path);
-    std::fs::write(tmp.path(), text(names, counts, command_line))
-        .map_err(|e| Error::io(path, e))?;
-    tmp.commit()
+    output::write_text(path, &text(names, counts, command_line))
 }
 
 /// Share of mapped reads that are duplicates, a pair counting as two reads (Picard's

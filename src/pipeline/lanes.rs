@@ -33,8 +33,8 @@ impl Lane {
     }
 }
 
-/// The lanes of a `--fastq-list`, each with its `@RG` line (ID, SM, LB, PL:ILLUMINA, and PU
-/// `flowcell.lane` when the first read's name says which); exit 1 when they name several samples.
+/// The lanes of a `--fastq-list`, each with its `@RG` line (ID, SM, LB, PL:ILLUMINA, and PU:
+/// the list's RGPU, else `flowcell.lane` when the first read's name says which); exit 1 when they name several samples.
 pub(crate) fn from_fastq_list(list: &Path) -> Result<Vec<Lane>> {
     let entries = fastq_list::read(list)?;
     let samples: Vec<&str> = entries.iter().fold(Vec::new(), |mut v, e| {
@@ -56,7 +56,10 @@ pub(crate) fn from_fastq_list(list: &Path) -> Result<Vec<Lane>> {
     entries
         .iter()
         .map(|e| {
-            let pu = platform_unit(e)?;
+            let pu = match &e.pu {
+                Some(pu) => Some(pu.clone()),
+                None => platform_unit(e)?,
+            };
             let mut line = format!(
                 "@RG\tID:{}\tSM:{}\tLB:{}\tPL:ILLUMINA",
                 e.rgid, e.sample, e.library

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use super::qc::QcData;
 use crate::backend::kernel::KernelStat;
-use crate::core::{Error, Result};
-use crate::io::output::TempPath;
+use crate::core::Result;
+use crate::io::output;
 
 /// Named stage durations and counters of one command.
 #[derive(Debug, Clone, Default)]
@@ -136,9 +136,7 @@ impl Metrics {
 
     /// Writes the JSON to `path` (under a temporary name until complete).
     pub(crate) fn write(&self, path: &Path, total_seconds: f64) -> Result<()> {
-        let tmp = TempPath::new(path);
-        std::fs::write(tmp.path(), self.to_json(total_seconds)).map_err(|e| Error::io(path, e))?;
-        tmp.commit()
+        output::write_text(path, &self.to_json(total_seconds))
     }
 }
 

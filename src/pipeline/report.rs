@@ -7,8 +7,8 @@ use std::path::Path;
 
 use super::metrics::Metrics;
 use super::qc::{self, QcData};
-use crate::core::{Error, Result};
-use crate::io::output::TempPath;
+use crate::core::Result;
+use crate::io::output;
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 240.0;
@@ -16,9 +16,7 @@ const MARGIN: f64 = 48.0;
 
 /// Writes the report (complete or not at all).
 pub(crate) fn write(path: &Path, title: &str, m: &Metrics, seconds: f64) -> Result<()> {
-    let tmp = TempPath::new(path);
-    std::fs::write(tmp.path(), html(title, m, seconds)).map_err(|e| Error::io(path, e))?;
-    tmp.commit()
+    output::write_text(path, &html(title, m, seconds))
 }
 
 /// The page.

@@ -1,10 +1,11 @@
-//! Where finished records go: an unsorted SAM or BAM stream, or the coordinate sorter with
-//! duplicate marking and a BAI at the end.
+//! Where finished records go: an unsorted SAM or BAM stream, the coordinate sorter with
+//! duplicate marking and a BAI at the end, or an alignment chunk of a scattered run.
 
 use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::chunk_file::{self, ChunkHeader, ChunkWriter};
 use super::markdup::{DupMarker, LibraryCounts};
 use super::qc::Coverage;
 use crate::align::record::DupEnds;
@@ -30,8 +31,8 @@ pub(crate) struct SinkOpts {
     pub sort_mem: usize,
     /// The `@RG` lines (from `-R`, or one per lane of a `--fastq-list`).
     pub read_groups: Vec<ReadGroup>,
-    /// How many libraries the fragments come from (`DupEnds::library` is below it).
-    pub libraries: usize,
+    /// The libraries the fragments come from (`DupEnds::library` indexes them).
+    pub libraries: Vec<String>,
     /// For the `@PG` line.
     pub command_line: String,
 }
@@ -44,7 +45,7 @@ impl Default for SinkOpts {
             threads: 1,
             sort_mem: 1 << 30,
             read_groups: Vec::new(),
-            libraries: 1,
+            libraries: vec![super::lanes::UNKNOWN_LIBRARY.to_string()],
             command_line: String::new(),
         }
     }
@@ -70,12 +71,17 @@ pub(crate) enum Format {
     Sam,
     /// Anything else: BAM.
     Bam,
+    /// `*.zchunk`: an alignment chunk of a scattered run, for `concat`.
+    Chunk,
 }
 
 /// The format an output path names (the extension, in any case); CRAM is refused for now.
 pub(crate) fn format_of(path: &Path) -> Result<Format> {
     if path == Path::new("-") || has_extension(path, ".sam") {
         return Ok(Format::Sam);
+    }
+    if has_extension(path, chunk_file::EXTENSION) {
+        return Ok(Format::Chunk);
     }
     if has_extension(path, ".cram") {
         return Err(Error::Usage(format!(
@@ -90,6 +96,7 @@ pub(crate) fn format_of(path: &Path) -> Result<Format> {
 pub(crate) enum Sink {
     Sam(SamWriter),
     Bam(BamWriter),
+    Chunk(ChunkWriter),
     Sorted {
         sorter: Sorter,
         /// None with `--no-markdup`.
@@ -108,7 +115,16 @@ fn order(fragment: u64, j: usize) -> u64 {
 impl Sink {
     /// Opens the output named by `path`: `-` or `*.sam` for SAM, otherwise BAM.
     pub(crate) fn create(path: &Path, dict: &[RefSeq], o: &SinkOpts) -> Result<Sink> {
-        let is_sam = format_of(path)? == Format::Sam;
+        let format = format_of(path)?;
+        if format == Format::Chunk {
+            let header = ChunkHeader {
+                dict: dict.to_vec(),
+                read_groups: o.read_groups.clone(),
+                libraries: o.libraries.clone(),
+            };
+            return Ok(Sink::Chunk(ChunkWriter::create(path, &header, o.threads)?));
+        }
+        let is_sam = format == Format::Sam;
         let sorted = o.sorted && !is_sam;
         let order = if sorted {
             SortOrder::Coordinate
@@ -138,7 +154,7 @@ impl Sink {
         // the duplicate marker (all of it for the records with `--no-markdup`). Both then fill
         // and spill alike, and memory stops growing with the input early.
         let (record_mem, dups) = if o.markdup {
-            let marker = DupMarker::new(o.sort_mem / 8, &dir, o.libraries)?;
+            let marker = DupMarker::new(o.sort_mem / 8, &dir, o.libraries.len())?;
             (o.sort_mem - o.sort_mem / 8, Some(Box::new(marker)))
         } else {
             (o.sort_mem, None)
@@ -180,31 +196,71 @@ impl Sink {
                     .for_each(|r| r.encode_bam(&mut out));
                 w.write(&out)
             }
-            Sink::Sorted {
-                sorter,
-                dups: marker,
-                records: taken,
-                ..
-            } => {
-                *taken += records.iter().map(|r| r.len() as u64).sum::<u64>();
-                if let Some(m) = marker {
-                    m.push(first, &dups)?;
-                    for (recs, d) in records.iter().zip(&dups) {
-                        let flags: Vec<u16> = recs.iter().map(|r| r.flag).collect();
-                        m.count_records(d.library, &flags)?;
-                    }
-                }
-                let mut buf = Vec::new();
-                for (i, recs) in records.iter().enumerate() {
-                    for (j, r) in recs.iter().enumerate() {
-                        buf.clear();
-                        r.encode_bam(&mut buf);
-                        sorter.push(sort_key(r.tid, r.pos, order(first + i as u64, j)), &buf)?;
-                    }
-                }
-                Ok(())
+            Sink::Chunk(w) => w.write(first, records, &dups, SamRecord::encode_bam),
+            Sink::Sorted { .. } => self.push_sorted(first, records, &dups, SamRecord::encode_bam),
+        }
+    }
+
+    /// Takes fragments already encoded as BAM records (from the chunks of a scattered run)
+    /// into a sorted output.
+    pub(crate) fn push_encoded(
+        &mut self,
+        first: u64,
+        records: &[Vec<Vec<u8>>],
+        dups: &[DupEnds],
+    ) -> Result<()> {
+        self.push_sorted(first, records, dups, |r, out| out.extend_from_slice(r))
+    }
+
+    /// Sorts the records of fragments `first`, `first + 1`, ... by coordinate, then fragment,
+    /// then place in the fragment, and gives their ends to the duplicate marker.
+    fn push_sorted<T>(
+        &mut self,
+        first: u64,
+        records: &[Vec<T>],
+        dups: &[DupEnds],
+        encode: impl Fn(&T, &mut Vec<u8>),
+    ) -> Result<()> {
+        let Sink::Sorted {
+            sorter,
+            dups: marker,
+            records: taken,
+            ..
+        } = self
+        else {
+            return Err(Error::Internal(
+                "encoded records for an unsorted output".into(),
+            ));
+        };
+        *taken += records.iter().map(|r| r.len() as u64).sum::<u64>();
+        let mut buf = Vec::new();
+        let mut flags = Vec::new();
+        for (i, recs) in records.iter().enumerate() {
+            flags.clear();
+            for (j, r) in recs.iter().enumerate() {
+                buf.clear();
+                encode(r, &mut buf);
+                let word = |at: usize| {
+                    i32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]])
+                };
+                let (tid, pos) = (word(4), word(8));
+                flags.push(u16::from_le_bytes([
+                    buf[BAM_FLAG_OFFSET],
+                    buf[BAM_FLAG_OFFSET + 1],
+                ]));
+                sorter.push(
+                    sort_key(tid, i64::from(pos), order(first + i as u64, j)),
+                    &buf,
+                )?;
+            }
+            if let (Some(m), Some(d)) = (marker.as_mut(), dups.get(i)) {
+                m.count_records(d.library, &flags)?;
             }
         }
+        if let Some(m) = marker {
+            m.push(first, dups)?;
+        }
+        Ok(())
     }
 
     /// Completes the output; returns the number of fragments marked duplicate and the counts
@@ -218,6 +274,7 @@ impl Sink {
         match self {
             Sink::Sam(w) => w.finish().map(|_| (0, Vec::new())),
             Sink::Bam(w) => w.finish(false).map(|_| (0, Vec::new())),
+            Sink::Chunk(w) => w.finish().map(|_| (0, Vec::new())),
             Sink::Sorted {
                 sorter,
                 dups,
