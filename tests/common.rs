@@ -170,3 +170,55 @@ pub fn many_reads(dir: &Path) -> PathBuf {
     std::fs::write(&p, text).expect("write");
     p
 }
+
+/// The VCF body (records, no header) of a bgzipped VCF.
+pub fn vcf_body(path: &Path) -> String {
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The data rows of a Picard-style metrics file (the line after the class line onwards).
+pub fn metrics_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .skip_while(|l| !l.starts_with("## METRICS CLASS"))
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+/// Writes every `step`-th record of a gzipped FASTQ, from record `from`, to a plain FASTQ.
+pub fn fastq_part(src: &str, dst: &Path, from: usize, step: usize) {
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(src).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let out: String = lines
+        .chunks(4)
+        .skip(from)
+        .step_by(step)
+        .map(|r| r.join("\n") + "\n")
+        .collect();
+    std::fs::write(dst, out).unwrap();
+}
+
+/// Splits the simulated pairs into two lanes (even and odd records); returns their files.
+pub fn two_lanes(dir: &Path) -> [(PathBuf, PathBuf); 2] {
+    [0, 1].map(|k| {
+        let (a, b) = (
+            dir.join(format!("l{k}_1.fq")),
+            dir.join(format!("l{k}_2.fq")),
+        );
+        fastq_part(&test_data("sim-60k/reads_1.fq.gz"), &a, k, 2);
+        fastq_part(&test_data("sim-60k/reads_2.fq.gz"), &b, k, 2);
+        (a, b)
+    })
+}

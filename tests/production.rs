@@ -4,35 +4,12 @@
 
 mod common;
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{
-    bam_header_text, bam_records, files_in, interrupt, many_reads, ok, test_data, zenome,
+    bam_header_text, bam_records, files_in, interrupt, many_reads, metrics_rows, ok, test_data,
+    two_lanes, vcf_body, zenome,
 };
-
-/// The VCF body (records, no header) of a bgzipped VCF.
-fn vcf_body(path: &Path) -> String {
-    let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect()
-}
-
-/// The data rows of a Picard-style metrics file (the line after the class line onwards).
-fn metrics_rows(path: &Path) -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
-        .skip_while(|l| !l.starts_with("## METRICS CLASS"))
-        .skip(2)
-        .take_while(|l| !l.is_empty())
-        .map(|l| l.split('\t').map(String::from).collect())
-        .collect()
-}
 
 /// Checks that a page is well-formed XML and returns the ids of its `figure` elements.
 fn figure_ids(path: &Path) -> Vec<String> {
@@ -149,35 +126,6 @@ fn run_is_identical_across_threads_and_batch_sizes() {
         assert_eq!(o.1, outputs[0].1, "run {i}: VCF bodies differ");
         assert_eq!(o.2, outputs[0].2, "run {i}: duplicate metrics differ");
     }
-}
-
-/// Writes every `step`-th record of a gzipped FASTQ, from record `from`, to a plain FASTQ.
-fn fastq_part(src: &str, dst: &Path, from: usize, step: usize) {
-    let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open(src).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let out: String = lines
-        .chunks(4)
-        .skip(from)
-        .step_by(step)
-        .map(|r| r.join("\n") + "\n")
-        .collect();
-    std::fs::write(dst, out).unwrap();
-}
-
-/// Splits the simulated pairs into two lanes (even and odd records); returns their files.
-fn two_lanes(dir: &Path) -> [(PathBuf, PathBuf); 2] {
-    [0, 1].map(|k| {
-        let (a, b) = (
-            dir.join(format!("l{k}_1.fq")),
-            dir.join(format!("l{k}_2.fq")),
-        );
-        fastq_part(&test_data("sim-60k/reads_1.fq.gz"), &a, k, 2);
-        fastq_part(&test_data("sim-60k/reads_2.fq.gz"), &b, k, 2);
-        (a, b)
-    })
 }
 
 #[test]
