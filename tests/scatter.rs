@@ -23,10 +23,7 @@ struct Outcome {
 }
 
 fn outcome(bam: &Path, vcf: &Path, dups: &Path) -> Outcome {
-    let records: Vec<String> = bam_records(bam)
-        .iter()
-        .map(|r| format!("{r:?}"))
-        .collect();
+    let records: Vec<String> = bam_records(bam).iter().map(|r| format!("{r:?}")).collect();
     Outcome {
         records: records.len(),
         record_text: records,
@@ -139,7 +136,10 @@ fn scattered(d: &Path, reads: &[String], list: bool, chunks: usize, parts: usize
         nonempty += usize::from(!vcf_body(&part).is_empty());
         vcfs.push(part);
     }
-    assert!(nonempty >= 2, "the test wants records in at least two parts");
+    assert!(
+        nonempty >= 2,
+        "the test wants records in at least two parts"
+    );
     let vcf = d.join("s.vcf.gz");
     let mut args = vec!["concat"];
     args.extend(vcfs.iter().map(|p| s(p)));
@@ -243,10 +243,7 @@ fn concat_refuses_parts_that_do_not_make_a_whole() {
         assert!(err.contains(what), "{args:?}: {err}");
         assert!(!bam.exists(), "{args:?} left {}", bam.display());
     };
-    refused(
-        &["concat", s(&c1), s(&c3), "-o", s(&bam)],
-        "fragment",
-    );
+    refused(&["concat", s(&c1), s(&c3), "-o", s(&bam)], "fragment");
     refused(
         &["concat", s(&c2), s(&c1), s(&c3), "-o", s(&bam)],
         "c2.zchunk",
@@ -255,9 +252,18 @@ fn concat_refuses_parts_that_do_not_make_a_whole() {
     let bytes = std::fs::read(&c2).unwrap();
     let cut = d.join("cut.zchunk");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-    refused(&["concat", s(&c1), s(&cut), s(&c3), "-o", s(&bam)], "cut.zchunk");
     refused(
-        &["concat", s(&c1), &test_data("sim-60k/ref.fa"), "-o", s(&bam)],
+        &["concat", s(&c1), s(&cut), s(&c3), "-o", s(&bam)],
+        "cut.zchunk",
+    );
+    refused(
+        &[
+            "concat",
+            s(&c1),
+            &test_data("sim-60k/ref.fa"),
+            "-o",
+            s(&bam),
+        ],
         "mix",
     );
     refused(
@@ -272,9 +278,18 @@ fn concat_refuses_parts_that_do_not_make_a_whole() {
     assert!(left.is_empty(), "left behind: {left:?}");
     let scatter = |v: &str| {
         let out = zenome(&[
-            "call", &reference, s(&bam), "--scatter", v, "-o", s(&d.join("p.vcf.gz")),
+            "call",
+            &reference,
+            s(&bam),
+            "--scatter",
+            v,
+            "-o",
+            s(&d.join("p.vcf.gz")),
         ]);
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     };
     for bad in ["0/4", "5/4", "1/0", "x/4"] {
         let (code, err) = scatter(bad);
