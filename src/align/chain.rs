@@ -27,9 +27,9 @@ pub(crate) fn chain(hits: &mut [Hit], k: u32) -> Vec<Candidate> {
     let mut start = 0;
     for i in 1..=hits.len() {
         let split = i == hits.len()
-            || hits[i].rev != hits[i - 1].rev
-            || hits[i].diag - hits[i - 1].diag > MAX_DIAG_STEP
-            || hits[i].diag - hits[start].diag > MAX_DIAG_SPAN;
+            || hits[i].rev() != hits[i - 1].rev()
+            || hits[i].diag() - hits[i - 1].diag() > MAX_DIAG_STEP
+            || hits[i].diag() - hits[start].diag() > MAX_DIAG_SPAN;
         if split {
             if i > start {
                 out.push(summarise(&mut hits[start..i], k));
@@ -46,21 +46,22 @@ pub(crate) fn chain(hits: &mut [Hit], k: u32) -> Vec<Candidate> {
 }
 
 fn summarise(group: &mut [Hit], k: u32) -> Candidate {
-    let (diag_lo, diag_hi) = (group[0].diag, group[group.len() - 1].diag);
-    group.sort_unstable_by_key(|h| h.qpos);
+    let (diag_lo, diag_hi) = (group[0].diag(), group[group.len() - 1].diag());
+    let rev = group[0].rev();
+    group.sort_unstable_by_key(|h| h.qpos());
     let (mut cover, mut covered_to) = (0u32, 0u32);
     for h in group.iter() {
-        let end = h.qpos + k;
-        cover += end - h.qpos.max(covered_to).min(end);
+        let end = h.qpos() + k;
+        cover += end - h.qpos().max(covered_to).min(end);
         covered_to = covered_to.max(end);
     }
     Candidate {
-        rev: group[0].rev,
+        rev,
         diag_lo,
         diag_hi,
         cover,
-        qlo: group[0].qpos,
-        qhi: group[group.len() - 1].qpos + k,
+        qlo: group[0].qpos(),
+        qhi: group[group.len() - 1].qpos() + k,
     }
 }
 
@@ -71,31 +72,11 @@ mod tests {
     #[test]
     fn groups_by_strand_and_diagonal() {
         let mut hits = vec![
-            Hit {
-                rev: false,
-                diag: 1000,
-                qpos: 0,
-            },
-            Hit {
-                rev: false,
-                diag: 1000,
-                qpos: 30,
-            },
-            Hit {
-                rev: false,
-                diag: 1003,
-                qpos: 60,
-            },
-            Hit {
-                rev: true,
-                diag: 1000,
-                qpos: 5,
-            },
-            Hit {
-                rev: false,
-                diag: 90_000,
-                qpos: 10,
-            },
+            Hit::new(false, 1000, 0),
+            Hit::new(false, 1000, 30),
+            Hit::new(false, 1003, 60),
+            Hit::new(true, 1000, 5),
+            Hit::new(false, 90_000, 10),
         ];
         let c = chain(&mut hits, 19);
         assert_eq!(c.len(), 3);
@@ -104,5 +85,21 @@ mod tests {
             (false, 1000, 1003, 57)
         );
         assert_eq!((c[0].qlo, c[0].qhi), (0, 79));
+    }
+
+    #[test]
+    fn packed_hits_order_as_strand_diagonal_query_position() {
+        let all: Vec<(bool, i64, u32)> = [false, true]
+            .into_iter()
+            .flat_map(|r| [-1024i64, -3, 0, 7, 1 << 40].map(move |d| (r, d)))
+            .flat_map(|(r, d)| [0u32, 5, 1023].map(move |q| (r, d, q)))
+            .collect();
+        let hits: Vec<Hit> = all.iter().map(|&(r, d, q)| Hit::new(r, d, q)).collect();
+        for (h, &(r, d, q)) in hits.iter().zip(&all) {
+            assert_eq!((h.rev(), h.diag(), h.qpos()), (r, d, q));
+        }
+        let mut sorted = hits.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, hits, "built in (rev, diag, qpos) order");
     }
 }

@@ -3,13 +3,37 @@
 use crate::index::Index;
 use crate::index::minimizer::{Minimizer, minimizers};
 
-/// A seed hit. `diag` is the global reference position minus the query position, both on the
-/// strand the read aligns to (`rev`: the read's reverse complement aligns forward).
+/// A seed hit: the strand the read aligns to (`rev`: the read's reverse complement aligns
+/// forward), the diagonal (global reference position minus query position, both on that
+/// strand) and the query position. Packed into one word whose order is that of (rev, diag,
+/// qpos), so that chaining sorts plain integers: qpos in the low 10 bits, diag + 1024 above
+/// it, rev in the top bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Hit {
-    pub rev: bool,
-    pub diag: i64,
-    pub qpos: u32,
+pub(crate) struct Hit(u64);
+
+/// Query positions are below this (reads are at most `MAX_READ_LEN` long).
+const QPOS_BITS: u32 = 10;
+const _: () = assert!(crate::io::fastq::MAX_READ_LEN <= 1 << QPOS_BITS);
+/// Diagonals are at least minus the read length.
+const DIAG_BIAS: i64 = 1 << QPOS_BITS;
+
+impl Hit {
+    pub(crate) fn new(rev: bool, diag: i64, qpos: u32) -> Hit {
+        debug_assert!(diag >= -DIAG_BIAS && (diag + DIAG_BIAS) < 1 << 52 && qpos < 1 << QPOS_BITS);
+        Hit((u64::from(rev) << 63) | (((diag + DIAG_BIAS) as u64) << QPOS_BITS) | u64::from(qpos))
+    }
+
+    pub(crate) fn rev(self) -> bool {
+        self.0 >> 63 == 1
+    }
+
+    pub(crate) fn diag(self) -> i64 {
+        ((self.0 << 1) >> (QPOS_BITS + 1)) as i64 - DIAG_BIAS
+    }
+
+    pub(crate) fn qpos(self) -> u32 {
+        (self.0 & ((1 << QPOS_BITS) - 1)) as u32
+    }
 }
 
 /// Reusable buffers for seeding one read after another.
@@ -60,10 +84,6 @@ fn push_hits(occ: &[u64], m: &Minimizer, len: usize, k: usize, hits: &mut Vec<Hi
         } else {
             m.pos
         };
-        hits.push(Hit {
-            rev,
-            diag: rpos - i64::from(qpos),
-            qpos,
-        });
+        hits.push(Hit::new(rev, rpos - i64::from(qpos), qpos));
     }
 }

@@ -28,17 +28,15 @@ pub(crate) fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligne
         let qi = q[i as usize - 1];
         let fresh = if i == 1 { 0 } else { -s.clip };
         let row = &mut tb[(i as usize - 1) * width..i as usize * width];
+        // H and E of the cell to the left stay in registers: reading them back from the row
+        // just written would put a store-to-load delay on the one serial chain of the row.
+        let (mut left_h, mut left_e) = (NEG, NEG);
         for k in k_first..k_end {
             let j = (i + lo + k as i64) as usize;
             let (up_h, up_f) = if i == 1 || k + 1 >= width {
                 (NEG, NEG)
             } else {
                 (prev_h[k + 1], prev_f[k + 1])
-            };
-            let (left_h, left_e) = if k == 0 {
-                (NEG, NEG)
-            } else {
-                (cur_h[k - 1], cur_e[k - 1])
             };
             let nb = Neighbours {
                 diag_h: if i == 1 { 0 } else { prev_h[k] },
@@ -49,6 +47,7 @@ pub(crate) fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligne
             };
             let (hh, ee, ff, b) = update(s, nb, s.substitution(qi, t[j - 1]), fresh);
             (cur_h[k], cur_e[k], cur_f[k], row[k]) = (hh, ee, ff, b);
+            (left_h, left_e) = (hh, ee);
             best.offer(hh, i as usize, j, m as usize, s.clip);
         }
         cur_h[k_end.max(k_first)..].fill(NEG);
