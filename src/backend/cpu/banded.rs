@@ -15,44 +15,62 @@ pub(crate) fn align(s: &Scoring, q: &[u8], t: &[u8], lo: i32, hi: i32) -> Aligne
     if width == 0 || m == 0 || n == 0 {
         return finish(best, |_, _| 0);
     }
-    let (mut prev_h, mut prev_f) = (vec![NEG; width], vec![NEG; width]);
-    let (mut cur_h, mut cur_e, mut cur_f) = (vec![NEG; width], vec![NEG; width], vec![NEG; width]);
+    // Rows one longer than the band, the last always minus infinity, so that the row above
+    // can be read at k + 1 without a check.
+    let (mut prev_h, mut prev_f) = (vec![NEG; width + 1], vec![NEG; width + 1]);
+    let (mut cur_h, mut cur_f) = (vec![NEG; width + 1], vec![NEG; width + 1]);
     let mut tb = vec![0u8; m as usize * width];
+    let mut above_first = vec![0; width];
+    above_first.resize(2 * width, NEG);
     for i in 1..=m {
         // Diagonals whose column j = i + lo + k lies in 1..=n.
         let k_first = (1 - i - lo).clamp(0, width as i64) as usize;
-        let k_end = (n - i - lo + 1).clamp(0, width as i64) as usize;
+        let k_end = ((n - i - lo + 1).clamp(0, width as i64) as usize).max(k_first);
+        let len = k_end - k_first;
         cur_h[..k_first].fill(NEG);
-        cur_e[..k_first].fill(NEG);
         cur_f[..k_first].fill(NEG);
         let qi = q[i as usize - 1];
-        let fresh = if i == 1 { 0 } else { -s.clip };
-        let row = &mut tb[(i as usize - 1) * width..i as usize * width];
+        let first_row = i == 1;
+        let fresh = if first_row { 0 } else { -s.clip };
+        let row = &mut tb[(i as usize - 1) * width + k_first..][..len];
+        // Column j - 1 of the row's first diagonal: the row's target bases.
+        let j_first = (i + lo + k_first as i64) as usize;
+        let t_row = if len > 0 {
+            &t[j_first - 1..][..len]
+        } else {
+            &[][..]
+        };
+        let (diag, up_h, up_f) = (
+            &prev_h[k_first..k_end],
+            &prev_h[k_first + 1..k_end + 1],
+            &prev_f[k_first + 1..k_end + 1],
+        );
+        let (out_h, out_f) = (&mut cur_h[k_first..k_end], &mut cur_f[k_first..k_end]);
         // H and E of the cell to the left stay in registers: reading them back from the row
         // just written would put a store-to-load delay on the one serial chain of the row.
         let (mut left_h, mut left_e) = (NEG, NEG);
-        for k in k_first..k_end {
-            let j = (i + lo + k as i64) as usize;
-            let (up_h, up_f) = if i == 1 || k + 1 >= width {
-                (NEG, NEG)
-            } else {
-                (prev_h[k + 1], prev_f[k + 1])
-            };
+        // The row above the first: a free start everywhere, no gap to come down from.
+        let (zeros, negs) = (&above_first[..len], &above_first[width..width + len]);
+        let (diag, up_h, up_f) = if first_row {
+            (zeros, negs, negs)
+        } else {
+            (diag, up_h, up_f)
+        };
+        for x in 0..len {
             let nb = Neighbours {
-                diag_h: if i == 1 { 0 } else { prev_h[k] },
-                up_h,
-                up_f,
+                diag_h: diag[x],
+                up_h: up_h[x],
+                up_f: up_f[x],
                 left_h,
                 left_e,
             };
-            let (hh, ee, ff, b) = update(s, nb, s.substitution(qi, t[j - 1]), fresh);
-            (cur_h[k], cur_e[k], cur_f[k], row[k]) = (hh, ee, ff, b);
+            let (hh, ee, ff, b) = update(s, nb, s.substitution(qi, t_row[x]), fresh);
+            (out_h[x], out_f[x], row[x]) = (hh, ff, b);
             (left_h, left_e) = (hh, ee);
-            best.offer(hh, i as usize, j, m as usize, s.clip);
+            best.offer(hh, i as usize, j_first + x, m as usize, s.clip);
         }
-        cur_h[k_end.max(k_first)..].fill(NEG);
-        cur_e[k_end.max(k_first)..].fill(NEG);
-        cur_f[k_end.max(k_first)..].fill(NEG);
+        cur_h[k_end..width].fill(NEG);
+        cur_f[k_end..width].fill(NEG);
         std::mem::swap(&mut prev_h, &mut cur_h);
         std::mem::swap(&mut prev_f, &mut cur_f);
     }
