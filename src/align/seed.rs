@@ -40,6 +40,8 @@ impl Hit {
 #[derive(Default)]
 pub(crate) struct SeedScratch {
     mins: Vec<Minimizer>,
+    hashes: Vec<u64>,
+    ranges: Vec<(u32, u32)>,
 }
 
 /// Collects the hits of `seq`, skipping minimizers with more than `max_occ` occurrences; when
@@ -56,9 +58,12 @@ pub(crate) fn collect_hits(
     let p = index.params();
     let (k, w) = (p.k as usize, p.w as usize);
     minimizers(seq, k, w, &mut scratch.mins);
+    scratch.hashes.clear();
+    scratch.hashes.extend(scratch.mins.iter().map(|m| m.hash));
+    index.lookup_all(&scratch.hashes, &mut scratch.ranges);
     let mut rarest: Option<(usize, Minimizer)> = None;
-    for m in &scratch.mins {
-        let occ = index.lookup(m.hash);
+    for (m, &range) in scratch.mins.iter().zip(&scratch.ranges) {
+        let occ = index.occurrences(range);
         if occ.len() > max_occ {
             if rarest.is_none_or(|(n, _)| occ.len() < n) {
                 rarest = Some((occ.len(), *m));

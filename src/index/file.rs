@@ -325,6 +325,47 @@ impl Index {
         self.section(SEQ)
     }
 
+    /// The occurrences of many hashes at once, as ranges of [`Index::occurrences`], phase by
+    /// phase (every bucket, then every key search, then every range) so that the memory loads
+    /// of different hashes are in flight together rather than one chain after another.
+    pub fn lookup_all(&self, hashes: &[u64], out: &mut Vec<(u32, u32)>) {
+        let keys: &[u64] = self.section(KEYS);
+        let buckets: &[u32] = self.section(BUCKETS);
+        let starts: &[u32] = self.section(STARTS);
+        let shift = 2 * self.header.k - self.header.bucket_bits;
+        out.clear();
+        out.extend(hashes.iter().map(|&h| {
+            let b = (h >> shift) as usize;
+            match (buckets.get(b), buckets.get(b + 1)) {
+                (Some(&lo), Some(&hi)) => (lo, hi),
+                _ => (0, 0),
+            }
+        }));
+        for (r, &h) in out.iter_mut().zip(hashes) {
+            let (lo, hi) = (r.0 as usize, r.1 as usize);
+            *r = match keys.get(lo..hi).map(|k| k.binary_search(&h)) {
+                Some(Ok(i)) => match (starts.get(lo + i), starts.get(lo + i + 1)) {
+                    (Some(&a), Some(&b)) => (a, b),
+                    _ => (0, 0),
+                },
+                _ => (0, 0),
+            };
+        }
+        // Touch the first occurrence of each so that their cache misses overlap too.
+        let pos: &[u64] = self.section(POSITIONS);
+        let touched = out
+            .iter()
+            .filter_map(|r| pos.get(r.0 as usize))
+            .fold(0u64, |a, &p| a ^ p);
+        std::hint::black_box(touched);
+    }
+
+    /// The occurrences in `range` (from [`Index::lookup_all`]).
+    pub fn occurrences(&self, range: (u32, u32)) -> &[u64] {
+        let pos: &[u64] = self.section(POSITIONS);
+        pos.get(range.0 as usize..range.1 as usize).unwrap_or(&[])
+    }
+
     /// Reference occurrences of a minimizer hash: `(global position << 1) | strand`.
     pub fn lookup(&self, hash: u64) -> &[u64] {
         let keys: &[u64] = self.section(KEYS);
