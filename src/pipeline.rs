@@ -16,3 +16,4 @@ pub(crate) mod report;
 pub(crate) mod sink;
 pub(crate) mod split;
 pub(crate) mod stages;
+pub(crate) mod stream_call;

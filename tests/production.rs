@@ -410,3 +410,34 @@ fn a_lane_that_breaks_halfway_is_named_and_nothing_is_left() {
         files_in(out.path())
     );
 }
+
+#[test]
+fn run_calls_while_writing_the_vcf_that_call_writes_from_the_finished_bam() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("s");
+    let reference = test_data("sim-60k/ref.fa");
+    ok(&[
+        "run",
+        &reference,
+        &test_data("sim-60k/reads_1.fq.gz"),
+        &test_data("sim-60k/reads_2.fq.gz"),
+        "-o",
+        prefix.to_str().unwrap(),
+        "-q",
+        "--sort-mem",
+        "4",
+    ]);
+    let bam = dir.path().join("s.bam");
+    let vcf = dir.path().join("called.vcf.gz");
+    ok(&[
+        "call",
+        &reference,
+        bam.to_str().unwrap(),
+        "-o",
+        vcf.to_str().unwrap(),
+        "-q",
+    ]);
+    let streamed = vcf_body(&dir.path().join("s.vcf.gz"));
+    assert!(streamed.lines().count() > 10, "{streamed}");
+    assert_eq!(streamed, vcf_body(&vcf));
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::options::ReadFilter;
 use crate::core::cigar::{self, CigarOp, Kind};
 use crate::core::{Error, Result};
-use crate::io::bam_reader::BamReader;
+use crate::io::bam_reader::RecordSource;
 use crate::io::sam_record::{SamRecord, flag};
 
 /// An aligned read: 0-based start, CIGAR (only `M`, `I`, `D` and `S`), base codes, qualities,
@@ -74,20 +74,26 @@ impl AlnRead {
     }
 }
 
+/// Whether a record with these flags and mapping quality is used for calling: mapped, primary,
+/// not a duplicate or QC failure, of at least the filter's mapping quality.
+pub(crate) fn usable(flags: u16, mapq: u8, filter: &ReadFilter) -> bool {
+    let skip = flag::UNMAPPED | flag::SECONDARY | flag::QC_FAIL | flag::DUPLICATE;
+    flags & skip == 0 && mapq >= filter.min_mapq
+}
+
 /// Usable reads overlapping `[start, end)` (0-based) of contig `tid`: mapped, primary,
 /// not duplicates or QC failures, of at least the filter's mapping quality, with qualities.
 pub(crate) fn fetch(
-    bam: &BamReader,
+    bam: &dyn RecordSource,
     tid: usize,
     start: i64,
     end: i64,
     filter: &ReadFilter,
 ) -> Result<Vec<AlnRead>> {
-    let skip = flag::UNMAPPED | flag::SECONDARY | flag::QC_FAIL | flag::DUPLICATE;
-    let keep = |flags: u16, mapq: u8| flags & skip == 0 && mapq >= filter.min_mapq;
-    bam.fetch(tid, start, end, keep)?
+    let keep = |flags: u16, mapq: u8| usable(flags, mapq, filter);
+    bam.fetch_records(tid, start, end, &keep)?
         .into_iter()
-        .map(|r| from_record(r, &bam.path))
+        .map(|r| from_record(r, bam.source_path()))
         .collect()
 }
 

@@ -11,11 +11,11 @@ use crate::backend::{Backend, PairHmmBatch};
 use crate::core::Result;
 use crate::core::allele::{self, Event};
 use crate::core::interval::Interval;
-use crate::io::bam_reader::BamReader;
+use crate::io::bam_reader::RecordSource;
 
 /// What a shard needs: reads, the contig sequence, and where to call.
 pub(crate) struct Shard<'a> {
-    pub bam: &'a BamReader,
+    pub bam: &'a dyn RecordSource,
     /// The contig's number in the BAM header (None: the BAM has no reads on it).
     pub tid: Option<usize>,
     pub contig: &'a [u8],

@@ -4,12 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::backend::Backend;
 use crate::core::{Error, Result};
 use crate::io::output;
 use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
-use crate::pipeline::call_run::{self, CallConfig};
+use crate::pipeline::call_run::{self, CallConfig, Plan};
+use crate::pipeline::metrics::{self, Metrics};
 use crate::pipeline::report;
 use crate::pipeline::sink::SinkOpts;
+use crate::pipeline::stream_call::Streamer;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -49,6 +52,37 @@ fn prefix_of(output: &Path) -> Result<String> {
     Ok(prefix)
 }
 
+/// Aligns, and calls each shard as soon as the sorted records covering it are written.
+fn align_and_call(
+    align: &AlignConfig,
+    call: &CallConfig,
+    backend: &dyn Backend,
+    quiet: bool,
+) -> Result<Metrics> {
+    let (plan, dict) = Plan::for_stream(call)?;
+    let mut results = None;
+    let aligned = rayon::in_place_scope(|scope| -> Result<Metrics> {
+        let mut streamer = Streamer::new(call, &plan, backend, dict, scope);
+        let mut tap = |rec: &[u8]| streamer.take(rec);
+        let m = align_run::run_tapped(align, backend, quiet, Some(&mut tap))?;
+        streamer.finish();
+        results = Some(streamer.results());
+        Ok(m)
+    });
+    let aligned = aligned?;
+    let results = results.ok_or_else(|| Error::Internal("calling did not start".into()))?;
+    // What calling adds after the BAM is written (the rest ran beside the merge).
+    let called = call_run::finish_streamed(
+        call,
+        &plan,
+        results,
+        backend,
+        Metrics::new("call", backend.name()),
+        metrics::cpu_seconds(),
+    )?;
+    Ok(aligned.then_call(called))
+}
+
 pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
     let prefix = prefix_of(&a.output)?;
@@ -78,8 +112,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     let report = PathBuf::from(format!("{prefix}.report.html"));
     let ins: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     output::check_outputs(&[("-o", &report)], &ins)?;
-    let m = align_run::run(&align, backend.as_ref(), a.run.quiet)?;
-    let m = m.then_call(call_run::run(&call, backend.as_ref(), a.run.quiet)?);
+    let m = align_and_call(&align, &call, backend.as_ref(), a.run.quiet)?;
     let name = Path::new(&prefix)
         .file_name()
         .map_or(prefix.clone(), |n| n.to_string_lossy().into_owned());

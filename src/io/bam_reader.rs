@@ -29,6 +29,39 @@ const BGZF_EOF: [u8; 28] = [
 ];
 
 /// A coordinate-sorted, indexed BAM open for region queries.
+/// Where calling reads its records: an indexed BAM, or the sorted records of a run as they are
+/// written (`pipeline::stream_call`).
+pub trait RecordSource: Sync {
+    /// Records overlapping `[start, end)` (0-based) of contig `tid` that `keep(flags, mapq)`
+    /// accepts, in coordinate order.
+    fn fetch_records(
+        &self,
+        tid: usize,
+        start: i64,
+        end: i64,
+        keep: &dyn Fn(u16, u8) -> bool,
+    ) -> Result<Vec<SamRecord>>;
+
+    /// The file the records are (or will be) in, for messages.
+    fn source_path(&self) -> &Path;
+}
+
+impl RecordSource for BamReader {
+    fn fetch_records(
+        &self,
+        tid: usize,
+        start: i64,
+        end: i64,
+        keep: &dyn Fn(u16, u8) -> bool,
+    ) -> Result<Vec<SamRecord>> {
+        self.fetch(tid, start, end, keep)
+    }
+
+    fn source_path(&self) -> &Path {
+        &self.path
+    }
+}
+
 pub struct BamReader {
     pub path: PathBuf,
     header: Header,

@@ -15,7 +15,7 @@ use super::markdup::LibraryCounts;
 use super::metrics::{self, Metrics};
 use super::progress;
 use super::qc::{Coverage, CycleQuality, InsertSizes};
-use super::sink::{Sink, SinkOpts, format_of};
+use super::sink::{Sink, SinkOpts, Tap, format_of};
 use super::stages::{self, Extended, Mapped};
 use crate::align::insert::{ESTIMATE_PAIRS, InsertStats};
 use crate::align::{AlignOpts, Aligner, BatchOutput};
@@ -176,6 +176,17 @@ pub(crate) fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index
 
 /// Runs the alignment; returns its metrics.
 pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+    run_tapped(cfg, backend, quiet, None)
+}
+
+/// As [`run`], handing each record of a sorted output to `tap` as it is written (`run` calls
+/// shards from them while the BAM is being written).
+pub(crate) fn run_tapped(
+    cfg: &AlignConfig,
+    backend: &dyn Backend,
+    quiet: bool,
+    tap: Option<&mut Tap<'_>>,
+) -> Result<Metrics> {
     cfg.validate()?;
     let cpu = metrics::cpu_seconds();
     let mut m = Metrics::new("align", backend.name());
@@ -258,7 +269,7 @@ pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Resu
         std::mem::take(&mut stream.inserts),
         std::mem::take(&mut stream.quality),
     );
-    let (mut m, counts) = stream.finish(quiet, coverage.as_mut())?;
+    let (mut m, counts) = stream.finish(quiet, coverage.as_mut(), tap)?;
     let named = library_names
         .iter()
         .cloned()
@@ -379,6 +390,7 @@ impl Stream<'_> {
         mut self,
         quiet: bool,
         coverage: Option<&mut Coverage>,
+        tap: Option<&mut Tap<'_>>,
     ) -> Result<(Metrics, Vec<LibraryCounts>)> {
         self.bar.finish_and_clear();
         if self.fragments == 0 && !quiet {
@@ -387,7 +399,7 @@ impl Stream<'_> {
             );
         }
         let t = Instant::now();
-        let (dups, counts) = self.sink.finish(coverage, quiet)?;
+        let (dups, counts) = self.sink.finish(coverage, tap, quiet)?;
         self.m.time("sort_write", t);
         self.m.count("fragments", self.fragments);
         self.m.count("duplicate_fragments", dups);

@@ -18,7 +18,7 @@ use crate::call::vcf_out;
 use crate::core::interval::{Interval, Region};
 use crate::core::{Error, Result};
 use crate::index::{self, reference};
-use crate::io::bam_reader::BamReader;
+use crate::io::bam_reader::{BamReader, RecordSource};
 use crate::io::dict::RefSeq;
 use crate::io::fasta::Contig;
 use crate::io::output::{self, has_extension, with_suffix};
@@ -124,29 +124,143 @@ struct Inputs {
     tids: Vec<Option<usize>>,
 }
 
+/// What is called: the reference contigs, each one's BAM id, the shards of the grid (contig,
+/// grid index) in order, and the regions of each contig.
+pub(crate) struct Plan {
+    pub contigs: Vec<Contig>,
+    pub tids: Vec<Option<usize>>,
+    pub grid: Vec<(usize, i64)>,
+    regions: Vec<Vec<Interval>>,
+    size: i64,
+}
+
+impl Plan {
+    fn new(cfg: &CallConfig, contigs: Vec<Contig>, tids: Vec<Option<usize>>) -> Result<Plan> {
+        let ivs = intervals(cfg, &contigs, &tids)?;
+        let size = cfg.opts.window.shard;
+        let mut grid = shards(&ivs, size);
+        if let Some((i, m)) = cfg.scatter {
+            grid = scatter_part(&grid, &contigs, size, i, m);
+        }
+        let regions = (0..contigs.len())
+            .map(|ci| ivs.iter().filter(|iv| iv.contig == ci).copied().collect())
+            .collect();
+        Ok(Plan {
+            contigs,
+            tids,
+            grid,
+            regions,
+            size,
+        })
+    }
+
+    /// The plan of a run whose BAM is still being written, and that BAM's dictionary: every
+    /// reference contig, in order, whole (what `call` without regions does with the finished
+    /// BAM, which [`finish_streamed`] checks).
+    pub(crate) fn for_stream(cfg: &CallConfig) -> Result<(Plan, Vec<RefSeq>)> {
+        let contigs = reference::contigs(&cfg.reference)?;
+        let dict = contigs
+            .iter()
+            .map(|c| RefSeq {
+                name: c.name.clone(),
+                len: c.seq.len() as u64,
+                m5: c.m5,
+            })
+            .collect();
+        let tids = (0..contigs.len()).map(Some).collect();
+        Ok((Plan::new(cfg, contigs, tids)?, dict))
+    }
+
+    /// Grid shard `k` of contig `ci`: `[start, end)`.
+    pub(crate) fn bounds(&self, ci: usize, k: i64) -> (i64, i64) {
+        let len = self.contigs[ci].seq.len() as i64;
+        (k * self.size, ((k + 1) * self.size).min(len))
+    }
+
+    /// Shard `g` of the grid, reading from `src`.
+    pub(crate) fn shard<'a>(
+        &'a self,
+        src: &'a dyn RecordSource,
+        g: usize,
+        gvcf: bool,
+    ) -> Shard<'a> {
+        let (ci, k) = self.grid[g];
+        let (start, end) = self.bounds(ci, k);
+        Shard {
+            bam: src,
+            tid: self.tids[ci],
+            contig: &self.contigs[ci].seq,
+            start,
+            end,
+            regions: &self.regions[ci],
+            gvcf,
+        }
+    }
+}
+
 /// Runs the caller; returns its metrics.
 pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     cfg.validate()?;
     let cpu = super::metrics::cpu_seconds();
     let mut m = Metrics::new("call", backend.name());
     let t = Instant::now();
-    let inputs = open_inputs(cfg)?;
-    let ivs = intervals(cfg, &inputs)?;
+    let Inputs { bam, contigs, tids } = open_inputs(cfg)?;
+    let plan = Plan::new(cfg, contigs, tids)?;
     m.time("load", t);
     let t = Instant::now();
-    let mut grid = shards(&ivs, cfg.opts.window.shard);
-    if let Some((i, m)) = cfg.scatter {
-        grid = scatter_part(&grid, &inputs.contigs, cfg.opts.window.shard, i, m);
-    }
-    let per_shard = call_shards(cfg, &inputs, &ivs, &grid, backend, quiet)?;
+    let per_shard = call_shards(cfg, &bam, &plan, backend, quiet)?;
     m.time("call", t);
+    finish(cfg, &bam, &plan, per_shard, backend, m, cpu)
+}
+
+/// Completes a run whose shards were called as its BAM was written (`stream_call`): checks
+/// the finished BAM against the reference as `call` does, and writes the VCF.
+pub(crate) fn finish_streamed(
+    cfg: &CallConfig,
+    plan: &Plan,
+    results: super::stream_call::Results,
+    backend: &dyn Backend,
+    mut m: Metrics,
+    cpu: f64,
+) -> Result<Metrics> {
     let t = Instant::now();
-    let (records, blocks, variants) = write_vcf(cfg, &inputs, per_shard)?;
+    let Inputs { bam, tids, .. } = open_inputs(cfg)?;
+    if tids != plan.tids {
+        return Err(Error::Internal(format!(
+            "{}: its contigs are not those it was called with",
+            cfg.bam.display()
+        )));
+    }
+    let mut per_shard = Vec::with_capacity(plan.grid.len());
+    for (g, slot) in plan.grid.iter().zip(results.iter()) {
+        let calls = slot
+            .lock()
+            .map_err(|_| Error::Internal("a calling task failed".into()))?
+            .take()
+            .ok_or_else(|| Error::Internal("a shard was not called".into()))??;
+        per_shard.push((g.0, calls));
+    }
+    m.time("load", t);
+    finish(cfg, &bam, plan, per_shard, backend, m, cpu)
+}
+
+/// Writes the VCF of called shards and completes the metrics.
+fn finish(
+    cfg: &CallConfig,
+    bam: &BamReader,
+    plan: &Plan,
+    per_shard: Vec<(usize, ShardCalls)>,
+    backend: &dyn Backend,
+    mut m: Metrics,
+    cpu: f64,
+) -> Result<Metrics> {
+    let t = Instant::now();
+    let (records, blocks, variants) = write_vcf(cfg, bam, &plan.contigs, per_shard)?;
     m.qc.variants = Some(variants);
     m.time("write", t);
     m.count("records", records);
     m.count("reference_blocks", blocks);
-    m.count("shards", grid.len() as u64);
+    m.count("shards", plan.grid.len() as u64);
     m.kernels = backend.kernel_stats();
     if backend.device_bytes() > 0 {
         m.count("device_peak_bytes", backend.device_bytes());
@@ -218,8 +332,11 @@ fn check_contigs(bam: &BamReader, contigs: &[Contig], reference: &Path) -> Resul
 }
 
 /// The intervals to call: `-r` values, then `-L` lines, or every contig the BAM names; sorted.
-fn intervals(cfg: &CallConfig, inputs: &Inputs) -> Result<Vec<Interval>> {
-    let contigs = &inputs.contigs;
+fn intervals(
+    cfg: &CallConfig,
+    contigs: &[Contig],
+    tids: &[Option<usize>],
+) -> Result<Vec<Interval>> {
     let names = contigs
         .iter()
         .map(|c| (c.name.as_str(), c.seq.len() as u64));
@@ -254,7 +371,7 @@ fn intervals(cfg: &CallConfig, inputs: &Inputs) -> Result<Vec<Interval>> {
     }
     if cfg.regions.is_empty() && cfg.bed.is_none() {
         for (ci, c) in contigs.iter().enumerate() {
-            if inputs.tids[ci].is_some() {
+            if tids[ci].is_some() {
                 out.push(Interval {
                     contig: ci,
                     start: 0,
@@ -316,33 +433,20 @@ fn scatter_part(
 /// its share of the results (the same numbers as alone: jobs do not depend on each other).
 fn call_shards(
     cfg: &CallConfig,
-    inputs: &Inputs,
-    ivs: &[Interval],
-    grid: &[(usize, i64)],
+    bam: &BamReader,
+    plan: &Plan,
     backend: &dyn Backend,
     quiet: bool,
 ) -> Result<Vec<(usize, ShardCalls)>> {
+    let grid = &plan.grid;
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
         super::progress::bar("call", grid.len() as u64, "shards")
     };
-    let regions: Vec<Vec<Interval>> = (0..inputs.contigs.len())
-        .map(|ci| ivs.iter().filter(|iv| iv.contig == ci).copied().collect())
-        .collect();
-    let size = cfg.opts.window.shard;
-    let shard_of = |&(ci, k): &(usize, i64)| {
-        let c = &inputs.contigs[ci];
-        Shard {
-            bam: &inputs.bam,
-            tid: inputs.tids[ci],
-            contig: &c.seq,
-            start: k * size,
-            end: ((k + 1) * size).min(c.seq.len() as i64),
-            regions: &regions[ci],
-            gvcf: cfg.gvcf,
-        }
-    };
+    let index_of: HashMap<(usize, i64), usize> =
+        grid.iter().enumerate().map(|(g, s)| (*s, g)).collect();
+    let shard_of = |s: &(usize, i64)| plan.shard(bam, index_of[s], cfg.gvcf);
     let pool = backend.preferred_jobs();
     let out = if pool == 0 {
         // One task per shard: covered shards cost far more than empty ones, and larger tasks
@@ -411,10 +515,10 @@ fn prepare_pool<'a>(
 /// of variant records and of reference blocks.
 fn write_vcf(
     cfg: &CallConfig,
-    inputs: &Inputs,
+    bam: &BamReader,
+    contigs: &[Contig],
     per_shard: Vec<(usize, ShardCalls)>,
 ) -> Result<(u64, u64, VariantCounts)> {
-    let contigs = &inputs.contigs;
     let mut variants = VariantCounts::default();
     let dict: Vec<RefSeq> = contigs
         .iter()
@@ -428,7 +532,7 @@ fn write_vcf(
         &vcf_out::meta_lines(&cfg.opts, cfg.gvcf),
         &dict,
         &cfg.command_line,
-        &[inputs.bam.sample()],
+        &[bam.sample()],
     );
     let mut w = VcfWriter::create(&cfg.output, &header)?;
     let mut n = 0;

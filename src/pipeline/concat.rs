@@ -175,7 +175,7 @@ fn join_chunks(cfg: &ConcatConfig, m: &mut Metrics, quiet: bool) -> Result<()> {
         records.clear();
         dups.clear();
     }
-    let (duplicates, counts) = sink.finish(None, quiet)?;
+    let (duplicates, counts) = sink.finish(None, None, quiet)?;
     if let Some(path) = &cfg.dup_metrics {
         dup_metrics::write(path, &header.libraries, &counts, &cfg.sink.command_line)?;
     }

@@ -107,6 +107,9 @@ pub(crate) enum Sink {
     },
 }
 
+/// What sees each record of a sorted output as it is written.
+pub(crate) type Tap<'a> = dyn FnMut(&[u8]) -> Result<()> + 'a;
+
 /// Records of a fragment are ordered by fragment index, then by their place in the fragment.
 fn order(fragment: u64, j: usize) -> u64 {
     (fragment << 3) | j as u64
@@ -265,10 +268,12 @@ impl Sink {
 
     /// Completes the output; returns the number of fragments marked duplicate and the counts
     /// of each library (none without duplicate marking). A sorted output's records also go
-    /// through `coverage`, in order.
+    /// through `coverage` and `tap` (BAM-encoded without the block size, duplicates flagged),
+    /// in order, as they are written.
     pub(crate) fn finish(
         self,
         mut coverage: Option<&mut Coverage>,
+        mut tap: Option<&mut Tap<'_>>,
         quiet: bool,
     ) -> Result<(u64, Vec<LibraryCounts>)> {
         match self {
@@ -298,7 +303,7 @@ impl Sink {
                     if let Some(c) = coverage.as_deref_mut() {
                         c.add_bam(bytes, is_dup);
                     }
-                    if is_dup {
+                    let out = if is_dup {
                         rec.clear();
                         rec.extend_from_slice(bytes);
                         let f =
@@ -307,10 +312,14 @@ impl Sink {
                             rec[BAM_FLAG_OFFSET..BAM_FLAG_OFFSET + 2]
                                 .copy_from_slice(&(f | flag::DUPLICATE).to_le_bytes());
                         }
-                        writer.write(&rec)
+                        &rec[..]
                     } else {
-                        writer.write(bytes)
+                        bytes
+                    };
+                    if let Some(t) = tap.as_deref_mut() {
+                        t(&out[4..])?;
                     }
+                    writer.write(out)
                 })?;
                 writer.finish(true)?;
                 bar.finish_and_clear();
