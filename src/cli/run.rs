@@ -52,13 +52,19 @@ fn prefix_of(output: &Path) -> Result<String> {
     Ok(prefix)
 }
 
-/// Aligns, and calls each shard as soon as the sorted records covering it are written.
+/// Aligns, and calls each shard as soon as the sorted records covering it are written. A
+/// backend that wants large batches (a GPU) calls after the BAM instead, pooling the pair-HMM
+/// jobs of many shards into one launch (the same VCF either way).
 fn align_and_call(
     align: &AlignConfig,
     call: &CallConfig,
     backend: &dyn Backend,
     quiet: bool,
 ) -> Result<Metrics> {
+    if backend.preferred_jobs() > 0 {
+        let m = align_run::run(align, backend, quiet)?;
+        return Ok(m.then_call(call_run::run(call, backend, quiet)?));
+    }
     let (plan, dict) = Plan::for_stream(call)?;
     let mut results = None;
     let aligned = rayon::in_place_scope(|scope| -> Result<Metrics> {
