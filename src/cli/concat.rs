@@ -26,20 +26,13 @@ pub(crate) struct Args {
     /// Memory for sorting and duplicate marking before spilling to temporary files, in MiB.
     #[arg(long, default_value_t = SinkOpts::default().sort_mem >> 20)]
     pub sort_mem: usize,
-    /// Worker threads (0: all cores).
-    #[arg(short = 't', long, default_value_t = 0)]
-    pub threads: usize,
-    /// Write stage times as JSON.
-    #[arg(long)]
-    pub metrics: Option<PathBuf>,
-    /// No progress or informational messages.
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: super::run_flags::CpuFlags,
 }
 
 pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
-    super::set_threads(a.threads)?;
+    super::set_threads(a.run.threads)?;
     let cfg = ConcatConfig {
         parts: a.parts,
         output: a.output,
@@ -52,9 +45,6 @@ pub(crate) fn run(a: Args) -> Result<()> {
             ..SinkOpts::default()
         },
     };
-    let m = concat::run(&cfg, a.quiet)?;
-    match &a.metrics {
-        Some(p) => m.write(p, started.elapsed().as_secs_f64()),
-        None => Ok(()),
-    }
+    let m = concat::run(&cfg, a.run.quiet)?;
+    a.run.finish(&m, started)
 }

@@ -42,9 +42,36 @@ impl RunFlags {
 
     /// Writes the metrics file when asked for.
     pub(crate) fn finish(&self, m: &Metrics, started: Instant) -> Result<()> {
-        match &self.metrics {
-            Some(p) => m.write(p, started.elapsed().as_secs_f64()),
-            None => Ok(()),
-        }
+        write_metrics(self.metrics.as_deref(), m, started)
+    }
+}
+
+/// Flags of the CPU-only commands of a scattered run (`split`, `concat`): threads, metrics,
+/// quiet.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CpuFlags {
+    /// Worker threads (0: all cores).
+    #[arg(short = 't', long, default_value_t = 0)]
+    pub threads: usize,
+    /// Write stage times as JSON.
+    #[arg(long)]
+    pub metrics: Option<PathBuf>,
+    /// No progress or informational messages.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+impl CpuFlags {
+    /// Writes the metrics file when asked for.
+    pub(crate) fn finish(&self, m: &Metrics, started: Instant) -> Result<()> {
+        write_metrics(self.metrics.as_deref(), m, started)
+    }
+}
+
+/// Writes `m` to `path` when there is one, with the time since `started`.
+fn write_metrics(path: Option<&Path>, m: &Metrics, started: Instant) -> Result<()> {
+    match path {
+        Some(p) => m.write(p, started.elapsed().as_secs_f64()),
+        None => Ok(()),
     }
 }

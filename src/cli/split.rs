@@ -18,20 +18,13 @@ pub(crate) struct Args {
     /// model) and chunks.tsv (each chunk's first fragment, for align --fragment-offset).
     #[arg(short = 'o', long)]
     pub output: PathBuf,
-    /// Compression threads (0: all cores).
-    #[arg(short = 't', long, default_value_t = 0)]
-    pub threads: usize,
-    /// Write stage times as JSON.
-    #[arg(long)]
-    pub metrics: Option<PathBuf>,
-    /// No informational messages.
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub run: super::run_flags::CpuFlags,
 }
 
 pub(crate) fn run(a: Args) -> Result<()> {
     let started = Instant::now();
-    super::set_threads(a.threads)?;
+    super::set_threads(a.run.threads)?;
     let cfg = SplitConfig {
         lanes: a.lanes.lanes()?,
         from_list: a.lanes.fastq_list.is_some(),
@@ -39,9 +32,6 @@ pub(crate) fn run(a: Args) -> Result<()> {
         output: a.output,
         threads: rayon::current_num_threads(),
     };
-    let m = split::run(&cfg, a.quiet)?;
-    match &a.metrics {
-        Some(p) => m.write(p, started.elapsed().as_secs_f64()),
-        None => Ok(()),
-    }
+    let m = split::run(&cfg, a.run.quiet)?;
+    a.run.finish(&m, started)
 }

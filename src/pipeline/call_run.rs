@@ -116,6 +116,18 @@ impl CallConfig {
     }
 }
 
+/// The sequence dictionary of reference contigs.
+fn dict_of(contigs: &[Contig]) -> Vec<RefSeq> {
+    contigs
+        .iter()
+        .map(|c| RefSeq {
+            name: c.name.clone(),
+            len: c.seq.len() as u64,
+            m5: c.m5,
+        })
+        .collect()
+}
+
 /// The BAM and reference of a run, checked against each other.
 struct Inputs {
     bam: BamReader,
@@ -159,14 +171,7 @@ impl Plan {
     /// BAM, which [`finish_streamed`] checks).
     pub(crate) fn for_stream(cfg: &CallConfig) -> Result<(Plan, Vec<RefSeq>)> {
         let contigs = reference::contigs(&cfg.reference)?;
-        let dict = contigs
-            .iter()
-            .map(|c| RefSeq {
-                name: c.name.clone(),
-                len: c.seq.len() as u64,
-                m5: c.m5,
-            })
-            .collect();
+        let dict = dict_of(&contigs);
         let tids = (0..contigs.len()).map(Some).collect();
         Ok((Plan::new(cfg, contigs, tids)?, dict))
     }
@@ -520,14 +525,7 @@ fn write_vcf(
     per_shard: Vec<(usize, ShardCalls)>,
 ) -> Result<(u64, u64, VariantCounts)> {
     let mut variants = VariantCounts::default();
-    let dict: Vec<RefSeq> = contigs
-        .iter()
-        .map(|c| RefSeq {
-            name: c.name.clone(),
-            len: c.seq.len() as u64,
-            m5: c.m5,
-        })
-        .collect();
+    let dict = dict_of(contigs);
     let header = vcf_header::text(
         &vcf_out::meta_lines(&cfg.opts, cfg.gvcf),
         &dict,
