@@ -12,6 +12,7 @@ use std::path::Path;
 use common::test_data;
 use zenome::core::rng::Rng;
 use zenome::core::{Error, Result};
+use zenome::io::bam_reader::RecordSource;
 use zenome::io::{bam_reader, bed, fasta, fastq, vcf_reader};
 
 /// Mutations of one input per format, per kind (raw bytes; and decompressed, then recompressed).
@@ -211,7 +212,7 @@ fn mutated_bams_are_input_errors_never_panics() {
         noodles_bam::bai::fs::write(&bai_path, &bai).expect("write bai");
         let r = bam_reader::BamReader::open(p)?;
         for tid in 0..r.dict().len() {
-            r.fetch(tid, 0, 60_000, |_, _| true)?;
+            r.fetch_records(tid, 0, 60_000, &|_, _| true)?;
         }
         Ok(())
     };

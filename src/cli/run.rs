@@ -12,7 +12,7 @@ use crate::pipeline::call_run::{self, CallConfig, Plan};
 use crate::pipeline::metrics::{self, Metrics};
 use crate::pipeline::report;
 use crate::pipeline::sink::SinkOpts;
-use crate::pipeline::stream_call::Streamer;
+use crate::pipeline::stream_call::{self, Streamer};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -66,17 +66,14 @@ fn align_and_call(
         return Ok(m.then_call(call_run::run(call, backend, quiet)?));
     }
     let (plan, dict) = Plan::for_stream(call)?;
-    let mut results = None;
+    let results = stream_call::results(plan.grid.len());
     let aligned = rayon::in_place_scope(|scope| -> Result<Metrics> {
-        let mut streamer = Streamer::new(call, &plan, backend, dict, scope);
+        let mut streamer = Streamer::new(call, &plan, backend, dict, scope, results.clone());
         let mut tap = |rec: &[u8]| streamer.take(rec);
         let m = align_run::run_tapped(align, backend, quiet, Some(&mut tap))?;
         streamer.finish();
-        results = Some(streamer.results());
         Ok(m)
-    });
-    let aligned = aligned?;
-    let results = results.ok_or_else(|| Error::Internal("calling did not start".into()))?;
+    })?;
     // What calling adds after the BAM is written (the rest ran beside the merge).
     let called = call_run::finish_streamed(
         call,

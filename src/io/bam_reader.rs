@@ -46,22 +46,6 @@ pub trait RecordSource: Sync {
     fn source_path(&self) -> &Path;
 }
 
-impl RecordSource for BamReader {
-    fn fetch_records(
-        &self,
-        tid: usize,
-        start: i64,
-        end: i64,
-        keep: &dyn Fn(u16, u8) -> bool,
-    ) -> Result<Vec<SamRecord>> {
-        self.fetch(tid, start, end, keep)
-    }
-
-    fn source_path(&self) -> &Path {
-        &self.path
-    }
-}
-
 pub struct BamReader {
     pub path: PathBuf,
     header: Header,
@@ -132,15 +116,17 @@ impl BamReader {
                 .map_or("SAMPLE".into(), |s| s.to_string_lossy().into_owned())
         })
     }
+}
 
+impl RecordSource for BamReader {
     /// Records overlapping `[start, end)` (0-based) of contig `tid` that `keep(flags, mapq)`
-    /// accepts, in file order.
-    pub fn fetch(
+    /// accepts, in file order, through the index.
+    fn fetch_records(
         &self,
         tid: usize,
         start: i64,
         end: i64,
-        keep: impl Fn(u16, u8) -> bool,
+        keep: &dyn Fn(u16, u8) -> bool,
     ) -> Result<Vec<SamRecord>> {
         let dict = self.dict();
         let Some(contig) = dict.get(tid) else {
@@ -190,6 +176,10 @@ impl BamReader {
             }
             out.push(r);
         }
+    }
+
+    fn source_path(&self) -> &Path {
+        &self.path
     }
 }
 

@@ -182,14 +182,13 @@ impl Plan {
         (k * self.size, ((k + 1) * self.size).min(len))
     }
 
-    /// Shard `g` of the grid, reading from `src`.
+    /// Grid shard `k` of contig `ci`, reading from `src`.
     pub(crate) fn shard<'a>(
         &'a self,
         src: &'a dyn RecordSource,
-        g: usize,
+        &(ci, k): &(usize, i64),
         gvcf: bool,
     ) -> Shard<'a> {
-        let (ci, k) = self.grid[g];
         let (start, end) = self.bounds(ci, k);
         Shard {
             bam: src,
@@ -229,7 +228,7 @@ pub(crate) fn finish_streamed(
     cpu: f64,
 ) -> Result<Metrics> {
     let t = Instant::now();
-    let Inputs { bam, tids, .. } = open_inputs(cfg)?;
+    let (bam, tids) = open_bam(cfg, &plan.contigs)?;
     if tids != plan.tids {
         return Err(Error::Internal(format!(
             "{}: its contigs are not those it was called with",
@@ -275,9 +274,15 @@ fn finish(
 }
 
 fn open_inputs(cfg: &CallConfig) -> Result<Inputs> {
-    let bam = BamReader::open(&cfg.bam)?;
     let contigs = reference::contigs(&cfg.reference)?;
-    check_contigs(&bam, &contigs, &cfg.reference)?;
+    let (bam, tids) = open_bam(cfg, &contigs)?;
+    Ok(Inputs { bam, contigs, tids })
+}
+
+/// The BAM, checked against the reference's contigs, and the BAM id of each contig.
+fn open_bam(cfg: &CallConfig, contigs: &[Contig]) -> Result<(BamReader, Vec<Option<usize>>)> {
+    let bam = BamReader::open(&cfg.bam)?;
+    check_contigs(&bam, contigs, &cfg.reference)?;
     let by_name: HashMap<&str, usize> = bam
         .dict()
         .iter()
@@ -288,7 +293,7 @@ fn open_inputs(cfg: &CallConfig) -> Result<Inputs> {
         .iter()
         .map(|c| by_name.get(c.name.as_str()).copied())
         .collect();
-    Ok(Inputs { bam, contigs, tids })
+    Ok((bam, tids))
 }
 
 /// Every BAM contig must be a reference contig of the same length (and MD5, when both have one).
@@ -449,9 +454,7 @@ fn call_shards(
     } else {
         super::progress::bar("call", grid.len() as u64, "shards")
     };
-    let index_of: HashMap<(usize, i64), usize> =
-        grid.iter().enumerate().map(|(g, s)| (*s, g)).collect();
-    let shard_of = |s: &(usize, i64)| plan.shard(bam, index_of[s], cfg.gvcf);
+    let shard_of = |s: &(usize, i64)| plan.shard(bam, s, cfg.gvcf);
     let pool = backend.preferred_jobs();
     let out = if pool == 0 {
         // One task per shard: covered shards cost far more than empty ones, and larger tasks

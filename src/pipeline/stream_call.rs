@@ -23,9 +23,18 @@ use crate::io::sam_record::{BAM_FLAG_OFFSET, SamRecord};
 /// Each shard's calls, in grid order, filled in as shards finish.
 pub(crate) type Results = Arc<Vec<Mutex<Option<Result<ShardCalls>>>>>;
 
+/// Empty results for `shards` shards.
+pub(crate) fn results(shards: usize) -> Results {
+    Arc::new((0..shards).map(|_| Mutex::new(None)).collect())
+}
+
+/// A usable record near the calling front, shared by the windows it falls in, and where it
+/// ends on the reference.
+type Held = (Arc<SamRecord>, i64);
+
 /// The records of one shard's read window, served as an indexed BAM would serve them.
 struct WindowReads {
-    records: Vec<SamRecord>,
+    records: Vec<Held>,
     path: PathBuf,
 }
 
@@ -40,11 +49,10 @@ impl RecordSource for WindowReads {
         Ok(self
             .records
             .iter()
-            .filter(|r| {
-                let r_end = r.pos + cigar::reference_span(&r.cigar).max(1);
-                r.tid == tid as i32 && r.pos < end && r_end > start && keep(r.flag, r.mapq)
+            .filter(|(r, r_end)| {
+                r.tid == tid as i32 && r.pos < end && *r_end > start && keep(r.flag, r.mapq)
             })
-            .cloned()
+            .map(|(r, _)| SamRecord::clone(r))
             .collect())
     }
 
@@ -60,8 +68,8 @@ pub(crate) struct Streamer<'d, 'r, 's> {
     backend: &'d dyn Backend,
     dict: Vec<RefSeq>,
     scope: &'r rayon::Scope<'s>,
-    /// Usable records (and where they end) from the earliest unstarted shard's window on.
-    window: VecDeque<(SamRecord, i64)>,
+    /// Usable records from the earliest unstarted shard's window on.
+    window: VecDeque<Held>,
     next: usize,
     results: Results,
     /// Shards started and not yet done, and the most allowed at once: a merge that runs ahead
@@ -79,15 +87,16 @@ impl<'d, 'r, 's> Streamer<'d, 'r, 's>
 where
     'd: 's,
 {
-    /// A streamer whose shards run on `scope`; `dict` is the BAM's.
+    /// A streamer whose shards run on `scope` and put their calls in `results` (see
+    /// [`results`]); `dict` is the BAM's.
     pub(crate) fn new(
         cfg: &'d CallConfig,
         plan: &'d Plan,
         backend: &'d dyn Backend,
         dict: Vec<RefSeq>,
         scope: &'r rayon::Scope<'s>,
+        results: Results,
     ) -> Self {
-        let results = Arc::new((0..plan.grid.len()).map(|_| Mutex::new(None)).collect());
         Streamer {
             cfg,
             plan,
@@ -100,11 +109,6 @@ where
             in_flight: Arc::new((Mutex::new(0), Condvar::new())),
             max_in_flight: 2 * rayon::current_num_threads(),
         }
-    }
-
-    /// The results, to be read once the scope has ended.
-    pub(crate) fn results(&self) -> Results {
-        self.results.clone()
     }
 
     /// The read window `[start, end)` of grid shard `g` and its contig's BAM id.
@@ -142,7 +146,7 @@ where
             let r = bam_decode::decode(rec, &self.dict)
                 .map_err(|msg| Error::Internal(format!("a record just written: {msg}")))?;
             let end = r.pos + cigar::reference_span(&r.cigar).max(1);
-            self.window.push_back((r, end));
+            self.window.push_back((Arc::new(r), end));
         }
         Ok(())
     }
@@ -153,12 +157,12 @@ where
         let g = self.next;
         self.next += 1;
         let (tid, start, end) = self.window_of(g);
-        let records: Vec<SamRecord> = match tid {
+        let records: Vec<Held> = match tid {
             Some(t) => self
                 .window
                 .iter()
                 .filter(|(r, r_end)| r.tid == t as i32 && r.pos < end && *r_end > start)
-                .map(|(r, _)| r.clone())
+                .cloned()
                 .collect(),
             None => Vec::new(),
         };
@@ -189,7 +193,7 @@ where
                 records,
                 path: cfg.bam.clone(),
             };
-            let shard: Shard = plan.shard(&src, g, cfg.gvcf);
+            let shard: Shard = plan.shard(&src, &plan.grid[g], cfg.gvcf);
             let out = call_shard(&shard, backend, &cfg.opts);
             if let Ok(mut slot) = results[g].lock() {
                 *slot = Some(out);
