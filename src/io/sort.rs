@@ -52,16 +52,24 @@ impl Sorter {
         })
     }
 
-    /// Adds a record.
+    /// Adds a record. The buffers are sized once, on the first record, from the limit (a
+    /// twelfth for the index entries, the rest for the bytes) and never grow past it: a buffer
+    /// that would have to grow is spilled first, so memory is bounded whatever the input.
     pub(crate) fn push(&mut self, key: SortKey, bytes: &[u8]) -> Result<()> {
+        if self.buf.capacity() == 0 {
+            let entries = self.limit / 12 / std::mem::size_of::<(SortKey, u32, u32)>();
+            self.entries.reserve_exact(entries.max(16));
+            let bytes_cap = (self.limit - self.limit / 12).min(u32::MAX as usize / 2);
+            self.buf.reserve_exact(bytes_cap);
+        }
+        let full = self.entries.len() == self.entries.capacity()
+            || self.buf.len() + bytes.len() > self.buf.capacity();
+        if full && !self.entries.is_empty() {
+            self.spill()?;
+        }
         self.entries
             .push((key, self.buf.len() as u32, bytes.len() as u32));
         self.buf.extend_from_slice(bytes);
-        if self.buf.len() + self.entries.len() * 24 >= self.limit
-            || self.buf.len() > (u32::MAX as usize) / 2
-        {
-            self.spill()?;
-        }
         Ok(())
     }
 
@@ -109,6 +117,9 @@ impl Sorter {
         if !self.entries.is_empty() {
             self.spill()?;
         }
+        // The merge needs only the runs' readers: give the buffers back.
+        self.entries = Vec::new();
+        self.buf = Vec::new();
         let mut readers: Vec<BufReader<File>> = self
             .runs
             .drain(..)
