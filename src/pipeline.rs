@@ -2,6 +2,7 @@
 //! and writes the output in input order (or coordinate order) whatever the thread count.
 
 pub(crate) mod align_run;
+pub(crate) mod batch_writer;
 pub(crate) mod block_join;
 pub(crate) mod call_run;
 pub(crate) mod chunk_file;

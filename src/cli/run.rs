@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use crate::backend::Backend;
 use crate::core::{Error, Result};
+use crate::index::reference;
 use crate::io::output;
 use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
 use crate::pipeline::call_run::{self, CallConfig, Plan};
@@ -65,12 +66,14 @@ fn align_and_call(
         let m = align_run::run(align, backend, quiet)?;
         return Ok(m.then_call(call_run::run(call, backend, quiet)?));
     }
-    let (plan, dict) = Plan::for_stream(call)?;
+    // One index for both: the aligner's, and the contigs the calling plan is made of.
+    let index = align_run::load_or_build_index(&align.reference, quiet)?;
+    let (plan, dict) = Plan::for_stream(call, reference::contigs_of(&index))?;
     let results = stream_call::results(plan.grid.len());
     let aligned = rayon::in_place_scope(|scope| -> Result<Metrics> {
         let mut streamer = Streamer::new(call, &plan, backend, dict, scope, results.clone());
-        let mut tap = |rec: &[u8]| streamer.take(rec);
-        let m = align_run::run_tapped(align, backend, quiet, Some(&mut tap))?;
+        let m = align_run::run_tapped(align, backend, quiet, Some(&mut streamer), Some(&index))?;
+        // Already done when the BAM had records (`Tap::end`); not when it had none.
         streamer.finish();
         Ok(m)
     })?;

@@ -38,14 +38,18 @@ pub(crate) fn contigs(reference: &Path) -> Result<Vec<Contig>> {
     let Some(idx) = load(reference)? else {
         return fasta::read(reference);
     };
+    Ok(contigs_of(&idx))
+}
+
+/// The contigs of a loaded index, sequences copied out.
+pub(crate) fn contigs_of(idx: &Index) -> Vec<Contig> {
     let seq = idx.seq();
-    Ok(idx
-        .contigs()
+    idx.contigs()
         .into_iter()
         .map(|c| Contig {
             seq: seq[c.offset as usize..(c.offset + c.len) as usize].to_vec(),
             name: c.name,
             m5: c.m5,
         })
-        .collect())
+        .collect()
 }

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use crossbeam_channel::bounded;
+use crossbeam_channel::{Sender, bounded};
 use indicatif::ProgressBar;
 
+use super::batch_writer::{BatchWriter, Finished};
 use super::dup_metrics;
 use super::lanes::{self, Lane};
 use super::markdup::LibraryCounts;
@@ -18,16 +19,17 @@ use super::qc::{Coverage, CycleQuality, InsertSizes};
 use super::sink::{Sink, SinkOpts, Tap, format_of};
 use super::stages::{self, Extended, Mapped};
 use crate::align::insert::{ESTIMATE_PAIRS, InsertStats};
-use crate::align::{AlignOpts, Aligner, BatchOutput};
+use crate::align::{AlignOpts, Aligner};
 use crate::backend::Backend;
 use crate::core::{Error, Result};
 use crate::index::{self, Index, IndexParams, reference};
 use crate::io::fragments::{Fragment, FragmentReader, MAX_LANES};
 use crate::io::output::{self, with_suffix};
-use crate::io::sam_record::flag;
 
 /// Fragments per batch unless `--batch-size` says otherwise.
 pub(crate) const DEFAULT_BATCH: usize = 20_000;
+/// The first batch's fragments at most (see [`spawn_reader`]).
+const FIRST_BATCH: usize = 2_000;
 /// The most fragments one batch may hold.
 pub(crate) const MAX_BATCH: usize = 10_000_000;
 
@@ -176,7 +178,7 @@ pub(crate) fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index
 
 /// Runs the alignment; returns its metrics.
 pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
-    run_tapped(cfg, backend, quiet, None)
+    run_tapped(cfg, backend, quiet, None, None)
 }
 
 /// As [`run`], handing each record of a sorted output to `tap` as it is written (`run` calls
@@ -185,7 +187,8 @@ pub(crate) fn run_tapped(
     cfg: &AlignConfig,
     backend: &dyn Backend,
     quiet: bool,
-    tap: Option<&mut Tap<'_>>,
+    tap: Option<&mut dyn Tap>,
+    index: Option<&Index>,
 ) -> Result<Metrics> {
     cfg.validate()?;
     let cpu = metrics::cpu_seconds();
@@ -199,7 +202,14 @@ pub(crate) fn run_tapped(
     let (rx, input) = spawn_reader(cfg)?;
     let first = receive(&rx)?;
     let t = Instant::now();
-    let index = load_or_build_index(&cfg.reference, quiet)?;
+    let loaded;
+    let index = match index {
+        Some(i) => i,
+        None => {
+            loaded = load_or_build_index(&cfg.reference, quiet)?;
+            &loaded
+        }
+    };
     m.time("index", t);
     if !quiet {
         eprintln!(
@@ -208,7 +218,7 @@ pub(crate) fn run_tapped(
             rayon::current_num_threads()
         );
     }
-    let aligner = Aligner::new(&index, backend, cfg.align.clone());
+    let aligner = Aligner::new(index, backend, cfg.align.clone());
     let sink = Sink::create(&cfg.output, &index.dict(), &cfg.sink)?;
     let bar = match (quiet, input.total) {
         (true, _) => ProgressBar::hidden(),
@@ -218,43 +228,54 @@ pub(crate) fn run_tapped(
     let (library_names, lane_library) = lanes::libraries(&cfg.lanes);
     let mut stream = Stream {
         aligner: &aligner,
-        sink,
         m,
         bar,
         input,
         started: Instant::now(),
         fragments: 0,
+        reads: 0,
         lane_library,
-        inserts: InsertSizes::default(),
-        quality: CycleQuality::default(),
     };
-    std::thread::scope(|scope| -> Result<()> {
-        let extended = stages::spawn(scope, &aligner, backend, first, rx);
-        let mut batches = extended.iter();
-        let mut head: Vec<Mapped> = Vec::new();
-        let wanted = if given.is_some() { 0 } else { ESTIMATE_PAIRS };
-        while head.iter().map(|b| b.frags.len()).sum::<usize>() < wanted {
-            match batches.next() {
-                Some(b) => head.push(stream.complete(b?)?),
-                None => break,
+    let (out_tx, out_rx) = bounded::<Finished>(2);
+    let writer = std::thread::scope(|scope| -> Result<BatchWriter> {
+        let writer = BatchWriter::new(sink).spawn(scope, out_rx);
+        let aligned = (|| -> Result<()> {
+            let extended = stages::spawn(scope, &aligner, backend, first, rx);
+            let mut batches = extended.iter();
+            let mut head: Vec<Mapped> = Vec::new();
+            let wanted = if given.is_some() { 0 } else { ESTIMATE_PAIRS };
+            while head.iter().map(|b| b.frags.len()).sum::<usize>() < wanted {
+                match batches.next() {
+                    Some(b) => head.push(stream.complete(b?)?),
+                    None => break,
+                }
             }
-        }
-        let stats = match &given {
-            Some(s) => *s,
-            None => stream.estimate(&head, quiet),
-        };
-        if let Some(path) = &cfg.insert_size_out {
-            output::write_text(path, &stats.to_text())?;
-        }
-        for b in head {
-            stream.finish_batch(b, &stats)?;
-        }
-        for b in batches {
-            let mapped = stream.complete(b?)?;
-            stream.finish_batch(mapped, &stats)?;
-        }
-        Ok(())
+            let stats = match &given {
+                Some(s) => *s,
+                None => stream.estimate(&head, quiet),
+            };
+            if let Some(path) = &cfg.insert_size_out {
+                output::write_text(path, &stats.to_text())?;
+            }
+            for b in head {
+                stream.finish_batch(b, &stats, &out_tx)?;
+            }
+            for b in batches {
+                let mapped = stream.complete(b?)?;
+                stream.finish_batch(mapped, &stats, &out_tx)?;
+            }
+            Ok(())
+        })();
+        drop(out_tx);
+        let written = writer
+            .join()
+            .map_err(|_| Error::Internal("the writer thread stopped".into()))?;
+        // The writer's error (a full disk, say) first: the aligning side then saw only its
+        // channel close.
+        let written = written?;
+        aligned.map(|()| written)
     })?;
+    writer.add_to(&mut stream.m);
     let contigs = index.contigs();
     let seq = index.seq();
     let mut coverage = cfg.sorted_bam().then(|| {
@@ -265,11 +286,13 @@ pub(crate) fn run_tapped(
                 .collect(),
         )
     });
-    let (inserts, quality) = (
-        std::mem::take(&mut stream.inserts),
-        std::mem::take(&mut stream.quality),
-    );
-    let (mut m, counts) = stream.finish(quiet, coverage.as_mut(), tap)?;
+    let BatchWriter {
+        sink,
+        inserts,
+        quality,
+        ..
+    } = writer;
+    let (mut m, counts) = stream.finish(sink, quiet, coverage.as_mut(), tap)?;
     let named = library_names
         .iter()
         .cloned()
@@ -301,17 +324,15 @@ fn read_insert_size(path: &Path) -> Result<InsertStats> {
 /// Batches on their way from the reader to the sink.
 struct Stream<'a> {
     aligner: &'a Aligner<'a>,
-    sink: Sink,
     m: Metrics,
     bar: ProgressBar,
     /// How far the reader is, and when alignment started (for the rate).
     input: InputProgress,
     started: Instant,
     fragments: u64,
+    reads: u64,
     /// The library of each lane.
     lane_library: Vec<u16>,
-    inserts: InsertSizes,
-    quality: CycleQuality,
 }
 
 impl Stream<'_> {
@@ -349,30 +370,32 @@ impl Stream<'_> {
         stats
     }
 
-    /// Rescues mates, pairs, finishes and writes a batch.
-    fn finish_batch(&mut self, b: Mapped, stats: &InsertStats) -> Result<()> {
+    /// Rescues mates, pairs and finishes a batch, and hands it to the writer.
+    fn finish_batch(
+        &mut self,
+        b: Mapped,
+        stats: &InsertStats,
+        writer: &Sender<Finished>,
+    ) -> Result<()> {
         let t = Instant::now();
         let mut out = self.aligner.finish_batch(&b.frags, b.hits, stats)?;
         for (d, f) in out.dups.iter_mut().zip(&b.frags) {
             d.library = self.lane_library[usize::from(f.lane)];
         }
         self.m.time("pair", t);
-        let t = Instant::now();
-        count(&out, &mut self.m);
-        for recs in &out.records {
-            self.inserts.add(recs);
-        }
-        for f in &b.frags {
-            self.quality.add(0, &f.r1.qual);
-            if let Some(r2) = &f.r2 {
-                self.quality.add(1, &r2.qual);
-            }
-        }
-        let first = b.frags.first().map_or(0, |f| f.index);
-        self.sink.push(first, &out.records, out.dups)?;
-        self.m.time("write", t);
         self.fragments += b.frags.len() as u64;
-        let reads = self.m.get("reads");
+        self.reads += b
+            .frags
+            .iter()
+            .map(|f| 1 + u64::from(f.r2.is_some()))
+            .sum::<u64>();
+        writer
+            .send(Finished {
+                frags: b.frags,
+                out,
+            })
+            .map_err(|_| Error::Internal("the writer stopped".into()))?;
+        let reads = self.reads;
         if self.bar.length().is_some() {
             self.bar.set_position(self.input.bytes_done(self.fragments));
             let secs = self.started.elapsed().as_secs_f64().max(1e-9);
@@ -388,9 +411,10 @@ impl Stream<'_> {
 
     fn finish(
         mut self,
+        sink: Sink,
         quiet: bool,
         coverage: Option<&mut Coverage>,
-        tap: Option<&mut Tap<'_>>,
+        tap: Option<&mut dyn Tap>,
     ) -> Result<(Metrics, Vec<LibraryCounts>)> {
         self.bar.finish_and_clear();
         if self.fragments == 0 && !quiet {
@@ -399,7 +423,7 @@ impl Stream<'_> {
             );
         }
         let t = Instant::now();
-        let (dups, counts) = self.sink.finish(coverage, tap, quiet)?;
+        let (dups, counts) = sink.finish(coverage, tap, quiet)?;
         self.m.time("sort_write", t);
         self.m.count("fragments", self.fragments);
         self.m.count("duplicate_fragments", dups);
@@ -423,23 +447,6 @@ fn qc_figures(
     m.qc.coverage = coverage.map(Coverage::finish);
 }
 
-fn count(out: &BatchOutput, m: &mut Metrics) {
-    let (mut reads, mut mapped, mut proper) = (0, 0, 0);
-    for r in out
-        .records
-        .iter()
-        .flatten()
-        .filter(|r| r.flag & flag::SUPPLEMENTARY == 0)
-    {
-        reads += 1;
-        mapped += u64::from(r.flag & flag::UNMAPPED == 0);
-        proper += u64::from(r.flag & flag::PROPER != 0);
-    }
-    m.count("reads", reads);
-    m.count("mapped", mapped);
-    m.count("properly_paired", proper);
-}
-
 type BatchRx = crossbeam_channel::Receiver<Result<Vec<Fragment>>>;
 
 fn receive(rx: &BatchRx) -> Result<Vec<Fragment>> {
@@ -457,17 +464,26 @@ fn spawn_reader(cfg: &AlignConfig) -> Result<(BatchRx, InputProgress)> {
         total: reader.total_bytes(),
     };
     let fragments = progress.fragments.clone();
+    let (bytes, total) = (progress.bytes.clone(), progress.total);
     let (tx, rx) = bounded(2);
     let n = cfg.batch_size.max(1);
     let offset = cfg.fragment_offset;
     std::thread::spawn(move || {
+        let mut read = 0u64;
         loop {
-            let mut batch = reader.next_batch(n);
+            // A small first batch: bad input is reported at once, and seeding starts while
+            // the reader is still filling the next ones.
+            let size = match read {
+                0 => n.min(FIRST_BATCH),
+                _ => tail_batch(n, read, bytes.load(Ordering::Relaxed), total),
+            };
+            let mut batch = reader.next_batch(size);
             if let Ok(b) = &mut batch {
                 b.iter_mut().for_each(|f| f.index += offset);
             }
             if let Ok(b) = &batch {
                 fragments.fetch_add(b.len() as u64, Ordering::Relaxed);
+                read += b.len() as u64;
             }
             let stop = !matches!(&batch, Ok(b) if !b.is_empty());
             if tx.send(batch).is_err() || stop {
@@ -476,6 +492,18 @@ fn spawn_reader(cfg: &AlignConfig) -> Result<(BatchRx, InputProgress)> {
         }
     });
     Ok((rx, progress))
+}
+
+/// The size of the next batch: `n` until the input's last few batches, then a quarter of
+/// what is left (at least `n / 8`), so that the pipeline drains in small steps and the cores
+/// stay busy to the end instead of waiting on one whole last batch per stage. `read`
+/// fragments came from `bytes` of the inputs' `total` bytes (unknown for standard input).
+fn tail_batch(n: usize, read: u64, bytes: u64, total: Option<u64>) -> usize {
+    let Some(total) = total.filter(|_| read > 0 && bytes > 0) else {
+        return n;
+    };
+    let left = (total.saturating_sub(bytes) as f64 * read as f64 / bytes as f64) as usize;
+    (left / 4).clamp((n / 8).max(1), n)
 }
 
 /// How far the reader is through the input files: bytes and fragments read so far, and the
@@ -493,5 +521,24 @@ impl InputProgress {
         let read = self.fragments.load(Ordering::Relaxed).max(1);
         let bytes = self.bytes.load(Ordering::Relaxed);
         (bytes as f64 * (done.min(read) as f64 / read as f64)) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail_batch;
+
+    #[test]
+    fn batches_shrink_only_near_the_end_of_known_input() {
+        // 100 bytes per fragment so far, input size unknown or nothing read yet: full batches.
+        assert_eq!(tail_batch(20_000, 1000, 100_000, None), 20_000);
+        assert_eq!(tail_batch(20_000, 0, 0, Some(10_000_000)), 20_000);
+        // 90,000 fragments left: more than four batches' worth.
+        assert_eq!(tail_batch(20_000, 10_000, 1_000_000, Some(10_000_000)), 20_000);
+        // 40,000 left: a quarter of it.
+        assert_eq!(tail_batch(20_000, 10_000, 1_000_000, Some(5_000_000)), 10_000);
+        // Almost nothing left: never below an eighth of the batch size.
+        assert_eq!(tail_batch(20_000, 10_000, 1_000_000, Some(1_000_100)), 2_500);
+        assert_eq!(tail_batch(3, 10, 1000, Some(1000)), 1);
     }
 }

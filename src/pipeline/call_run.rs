@@ -169,8 +169,10 @@ impl Plan {
     /// The plan of a run whose BAM is still being written, and that BAM's dictionary: every
     /// reference contig, in order, whole (what `call` without regions does with the finished
     /// BAM, which [`finish_streamed`] checks).
-    pub(crate) fn for_stream(cfg: &CallConfig) -> Result<(Plan, Vec<RefSeq>)> {
-        let contigs = reference::contigs(&cfg.reference)?;
+    pub(crate) fn for_stream(
+        cfg: &CallConfig,
+        contigs: Vec<Contig>,
+    ) -> Result<(Plan, Vec<RefSeq>)> {
         let dict = dict_of(&contigs);
         let tids = (0..contigs.len()).map(Some).collect();
         Ok((Plan::new(cfg, contigs, tids)?, dict))

@@ -108,7 +108,13 @@ pub(crate) enum Sink {
 }
 
 /// What sees each record of a sorted output as it is written.
-pub(crate) type Tap<'a> = dyn FnMut(&[u8]) -> Result<()> + 'a;
+pub(crate) trait Tap {
+    /// The next record (BAM-encoded without the block size, duplicates flagged).
+    fn take(&mut self, record: &[u8]) -> Result<()>;
+    /// Every record has been taken: called as soon as the last one is written, before the
+    /// BAM's index is built.
+    fn end(&mut self) -> Result<()>;
+}
 
 /// Records of a fragment are ordered by fragment index, then by their place in the fragment.
 fn order(fragment: u64, j: usize) -> u64 {
@@ -273,7 +279,7 @@ impl Sink {
     pub(crate) fn finish(
         self,
         mut coverage: Option<&mut Coverage>,
-        mut tap: Option<&mut Tap<'_>>,
+        mut tap: Option<&mut dyn Tap>,
         quiet: bool,
     ) -> Result<(u64, Vec<LibraryCounts>)> {
         match self {
@@ -317,10 +323,13 @@ impl Sink {
                         bytes
                     };
                     if let Some(t) = tap.as_deref_mut() {
-                        t(&out[4..])?;
+                        t.take(&out[4..])?;
                     }
                     writer.write(out)
                 })?;
+                if let Some(t) = tap {
+                    t.end()?;
+                }
                 writer.finish(true)?;
                 bar.finish_and_clear();
                 Ok((dup.map_or(0, |d| d.len()), counts))

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::call_run::{CallConfig, Plan};
+use super::sink::Tap;
 use crate::backend::Backend;
 use crate::call::reads::usable;
 use crate::call::region::{Shard, ShardCalls, call_shard};
@@ -210,5 +211,19 @@ where
         while self.next < self.plan.grid.len() {
             self.start_next();
         }
+    }
+}
+
+impl<'d, 's> Tap for Streamer<'d, '_, 's>
+where
+    'd: 's,
+{
+    fn take(&mut self, record: &[u8]) -> Result<()> {
+        Streamer::take(self, record)
+    }
+
+    fn end(&mut self) -> Result<()> {
+        self.finish();
+        Ok(())
     }
 }
