@@ -27,7 +27,7 @@ use crate::io::fragments::{Fragment, FragmentReader, MAX_LANES};
 use crate::io::output::{self, with_suffix};
 
 /// Fragments per batch unless `--batch-size` says otherwise.
-pub(crate) const DEFAULT_BATCH: usize = 20_000;
+pub(crate) const DEFAULT_BATCH: usize = 10_000;
 /// The first batch's fragments at most (see [`spawn_reader`]).
 const FIRST_BATCH: usize = 2_000;
 /// The most fragments one batch may hold.
@@ -236,7 +236,7 @@ pub(crate) fn run_tapped(
         reads: 0,
         lane_library,
     };
-    let (out_tx, out_rx) = bounded::<Finished>(2);
+    let (out_tx, out_rx) = bounded::<Finished>(1);
     let writer = std::thread::scope(|scope| -> Result<BatchWriter> {
         let writer = BatchWriter::new(sink).spawn(scope, out_rx);
         let aligned = (|| -> Result<()> {
@@ -465,7 +465,7 @@ fn spawn_reader(cfg: &AlignConfig) -> Result<(BatchRx, InputProgress)> {
     };
     let fragments = progress.fragments.clone();
     let (bytes, total) = (progress.bytes.clone(), progress.total);
-    let (tx, rx) = bounded(2);
+    let (tx, rx) = bounded(1);
     let n = cfg.batch_size.max(1);
     let offset = cfg.fragment_offset;
     std::thread::spawn(move || {
@@ -534,11 +534,20 @@ mod tests {
         assert_eq!(tail_batch(20_000, 1000, 100_000, None), 20_000);
         assert_eq!(tail_batch(20_000, 0, 0, Some(10_000_000)), 20_000);
         // 90,000 fragments left: more than four batches' worth.
-        assert_eq!(tail_batch(20_000, 10_000, 1_000_000, Some(10_000_000)), 20_000);
+        assert_eq!(
+            tail_batch(20_000, 10_000, 1_000_000, Some(10_000_000)),
+            20_000
+        );
         // 40,000 left: a quarter of it.
-        assert_eq!(tail_batch(20_000, 10_000, 1_000_000, Some(5_000_000)), 10_000);
+        assert_eq!(
+            tail_batch(20_000, 10_000, 1_000_000, Some(5_000_000)),
+            10_000
+        );
         // Almost nothing left: never below an eighth of the batch size.
-        assert_eq!(tail_batch(20_000, 10_000, 1_000_000, Some(1_000_100)), 2_500);
+        assert_eq!(
+            tail_batch(20_000, 10_000, 1_000_000, Some(1_000_100)),
+            2_500
+        );
         assert_eq!(tail_batch(3, 10, 1000, Some(1000)), 1);
     }
 }

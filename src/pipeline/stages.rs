@@ -1,7 +1,8 @@
 //! The alignment's first two stages on threads of their own, so that they overlap: while the
 //! backend extends batch N (on a GPU, or on the CPU pool), batch N+1 is seeded and batch N-1 is
-//! paired, finished and written by the caller. Bounded channels keep at most two batches
-//! between stages; batches stay in input order, so the output does not change.
+//! paired and finished by the caller. Channels of one batch between stages bound what is in
+//! flight (memory follows the batch size); batches stay in input order, so the output does not
+//! change.
 
 use std::thread::Scope;
 use std::time::Instant;
@@ -64,8 +65,8 @@ pub(crate) fn spawn<'scope, 'env>(
     first: Vec<Fragment>,
     rest: Receiver<Result<Vec<Fragment>>>,
 ) -> Receiver<Result<Extended>> {
-    let (seeded_tx, seeded_rx) = bounded::<Result<SeededBatch>>(2);
-    let (extended_tx, extended_rx) = bounded::<Result<Extended>>(2);
+    let (seeded_tx, seeded_rx) = bounded::<Result<SeededBatch>>(1);
+    let (extended_tx, extended_rx) = bounded::<Result<Extended>>(1);
     scope.spawn(move || seed_stage(aligner, first, rest, seeded_tx));
     scope.spawn(move || extend_stage(backend, seeded_rx, extended_tx));
     extended_rx
