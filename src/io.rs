@@ -9,10 +9,12 @@
 //! - Files: `input` (decompression), `bgzf_file` (compressed output), `output` (temporary names, checks), `cleanup`.
 
 pub(crate) mod bam_decode;
+pub(crate) mod bam_index;
 pub mod bam_reader;
 pub mod bam_writer;
 pub mod bed;
 pub(crate) mod bgzf_file;
+pub(crate) mod bgzf_frames;
 pub mod cleanup;
 pub mod dict;
 pub mod fasta;

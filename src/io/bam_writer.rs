@@ -1,8 +1,10 @@
 //! BAM output through noodles' multithreaded BGZF writer, under a temporary name until
-//! complete; the BAI is built by noodles from the finished file.
+//! complete. A sorted BAM's index is built as its records are written ([`LiveIndex`]); one
+//! written without it is indexed by noodles from the finished file.
 
 use std::path::Path;
 
+use super::bam_index::LiveIndex;
 use super::bgzf_file::BgzfFile;
 use super::dict::RefSeq;
 use super::output::{TempPath, with_suffix};
@@ -11,14 +13,40 @@ use crate::core::{Error, Result};
 /// A BAM file being written.
 pub struct BamWriter {
     inner: BgzfFile,
+    index: Option<LiveIndex>,
 }
 
 impl BamWriter {
     /// Creates the file and writes the header (SAM specification section 4.2).
     pub fn create(path: &Path, header: &str, dict: &[RefSeq], threads: usize) -> Result<Self> {
-        let mut w = BamWriter {
-            inner: BgzfFile::create(path, threads)?,
+        Self::open(path, header, dict, threads, false)
+    }
+
+    /// As [`BamWriter::create`], for a coordinate-sorted BAM whose records are written one by
+    /// one with [`BamWriter::write_record`]: its index is built alongside.
+    pub(crate) fn create_indexed(
+        path: &Path,
+        header: &str,
+        dict: &[RefSeq],
+        threads: usize,
+    ) -> Result<Self> {
+        Self::open(path, header, dict, threads, true)
+    }
+
+    fn open(
+        path: &Path,
+        header: &str,
+        dict: &[RefSeq],
+        threads: usize,
+        indexed: bool,
+    ) -> Result<Self> {
+        let (inner, frames) = if indexed {
+            let (tx, rx) = crossbeam_channel::unbounded();
+            (BgzfFile::create_reporting(path, threads, tx)?, Some(rx))
+        } else {
+            (BgzfFile::create(path, threads)?, None)
         };
+        let mut w = BamWriter { inner, index: None };
         let mut bytes = b"BAM\x01".to_vec();
         bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
         bytes.extend_from_slice(header.as_bytes());
@@ -29,13 +57,30 @@ impl BamWriter {
             bytes.push(0);
             bytes.extend_from_slice(&(c.len as u32).to_le_bytes());
         }
-        w.write(&bytes)?;
+        w.inner.write(&bytes)?;
+        if let Some(rx) = frames {
+            let lengths: Vec<u64> = dict.iter().map(|c| c.len).collect();
+            w.index = Some(LiveIndex::new(&lengths, bytes.len() as u64, rx)?);
+        }
         Ok(w)
     }
 
-    /// Writes encoded records.
+    /// Writes encoded records (a BAM not indexed as it is written).
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.index.is_some() {
+            return Err(Error::Internal(
+                "records of an indexed BAM are written one by one".into(),
+            ));
+        }
         self.inner.write(bytes)
+    }
+
+    /// Writes one encoded record (with its length prefix), indexing it when the BAM is.
+    pub(crate) fn write_record(&mut self, record: &[u8]) -> Result<()> {
+        if let Some(index) = &mut self.index {
+            index.record(record)?;
+        }
+        self.inner.write(record)
     }
 
     /// Finishes the file, renames it into place and, when `index` is set, writes `PATH.bai`.
@@ -47,8 +92,11 @@ impl BamWriter {
         }
         let bai_path = with_suffix(&path, ".bai");
         let bai_tmp = TempPath::new(&bai_path);
-        let idx = noodles_bam::fs::index(tmp.path())
-            .map_err(|e| Error::Internal(format!("indexing {}: {e}", path.display())))?;
+        let idx = match self.index {
+            Some(live) => live.finish()?,
+            None => noodles_bam::fs::index(tmp.path())
+                .map_err(|e| Error::Internal(format!("indexing {}: {e}", path.display())))?,
+        };
         let written = match &idx {
             noodles_bam::index::Index::Bai(bai) => noodles_bam::bai::fs::write(bai_tmp.path(), bai),
             noodles_bam::index::Index::Csi(csi) => noodles_csi::fs::write(bai_tmp.path(), csi),

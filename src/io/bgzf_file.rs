@@ -11,12 +11,13 @@ use noodles_bgzf::io::MultithreadedWriter;
 use noodles_bgzf::io::multithreaded_writer::Builder;
 use noodles_bgzf::io::writer::CompressionLevel;
 
+use super::bgzf_frames::{Frame, FrameCounter};
 use super::output::TempPath;
 use crate::core::{Error, Result};
 
 /// A BGZF file being written.
 pub(crate) struct BgzfFile {
-    inner: MultithreadedWriter<BufWriter<File>>,
+    inner: MultithreadedWriter<FrameCounter<BufWriter<File>>>,
     tmp: TempPath,
     path: PathBuf,
 }
@@ -24,22 +25,37 @@ pub(crate) struct BgzfFile {
 impl BgzfFile {
     /// Creates the file at the default level (6), compressing on `threads` workers.
     pub(crate) fn create(path: &Path, threads: usize) -> Result<Self> {
-        Self::with_level(path, threads, CompressionLevel::default())
+        Self::with_level(path, threads, CompressionLevel::default(), None)
+    }
+
+    /// As [`BgzfFile::create`], reporting each block's sizes to `frames` as it is written
+    /// (for an index built alongside).
+    pub(crate) fn create_reporting(
+        path: &Path,
+        threads: usize,
+        frames: crossbeam_channel::Sender<Frame>,
+    ) -> Result<Self> {
+        Self::with_level(path, threads, CompressionLevel::default(), Some(frames))
     }
 
     /// As [`BgzfFile::create`], at the fastest level (intermediate files).
     pub(crate) fn create_fast(path: &Path, threads: usize) -> Result<Self> {
-        Self::with_level(path, threads, CompressionLevel::FAST)
+        Self::with_level(path, threads, CompressionLevel::FAST, None)
     }
 
-    fn with_level(path: &Path, threads: usize, level: CompressionLevel) -> Result<Self> {
+    fn with_level(
+        path: &Path,
+        threads: usize,
+        level: CompressionLevel,
+        frames: Option<crossbeam_channel::Sender<Frame>>,
+    ) -> Result<Self> {
         let tmp = TempPath::new(path);
         let file = File::create(tmp.path()).map_err(|e| Error::io(path, e))?;
         let workers = NonZero::new(threads.max(1)).unwrap_or(NonZero::<usize>::MIN);
         let inner = Builder::default()
             .set_worker_count(workers)
             .set_compression_level(level)
-            .build_from_writer(BufWriter::new(file));
+            .build_from_writer(FrameCounter::new(BufWriter::new(file), frames));
         Ok(BgzfFile {
             inner,
             tmp,
@@ -62,7 +78,11 @@ impl BgzfFile {
     /// Writes the last block and the end-of-file marker; returns the temporary name, still to
     /// be committed (an index may be built from it first).
     pub(crate) fn close(mut self) -> Result<TempPath> {
-        let mut file = self.inner.finish().map_err(|e| Error::io(&self.path, e))?;
+        let mut file = self
+            .inner
+            .finish()
+            .map_err(|e| Error::io(&self.path, e))?
+            .into_inner();
         file.flush().map_err(|e| Error::io(&self.path, e))?;
         drop(file);
         Ok(self.tmp)

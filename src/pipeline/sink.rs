@@ -144,10 +144,12 @@ impl Sink {
         if is_sam {
             return Ok(Sink::Sam(SamWriter::create(path, &header, dict)?));
         }
-        let writer = BamWriter::create(path, &header, dict, o.threads)?;
         if !sorted {
-            return Ok(Sink::Bam(writer));
+            return Ok(Sink::Bam(BamWriter::create(
+                path, &header, dict, o.threads,
+            )?));
         }
+        let writer = BamWriter::create_indexed(path, &header, dict, o.threads)?;
         // Temporary runs go beside the output, or to the system's temporary folder when the
         // output is a device or pipe (`-o /dev/null` for timing).
         let dir = if crate::io::output::is_special(path) {
@@ -325,7 +327,7 @@ impl Sink {
                     if let Some(t) = tap.as_deref_mut() {
                         t.take(&out[4..])?;
                     }
-                    writer.write(out)
+                    writer.write_record(out)
                 })?;
                 if let Some(t) = tap {
                     t.end()?;
