@@ -178,6 +178,23 @@ mod tests {
     use crate::io::dict::RefSeq;
     use crate::io::sam_record::SamRecord;
 
+    fn record(name: String, tid: i32, pos: i64, cigar: Vec<CigarOp>) -> SamRecord {
+        SamRecord {
+            name: name.into_bytes(),
+            flag: if cigar.is_empty() { 0x4 } else { 0 },
+            tid,
+            pos,
+            mapq: 60,
+            cigar,
+            mate_tid: -1,
+            mate_pos: -1,
+            tlen: 0,
+            seq: vec![1; 100],
+            qual: vec![30; 100],
+            aux: Vec::new(),
+        }
+    }
+
     /// Sorted records over two contigs (some long deletions, some unmapped beside their mate,
     /// a few unplaced at the end), enough for many BGZF blocks.
     fn records(unplaced: usize) -> Vec<SamRecord> {
@@ -190,8 +207,7 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 pos += (x >> 59) as i64;
-                let unmapped = i % 97 == 5;
-                let cigar = match (unmapped, i % 13) {
+                let cigar = match (i % 97 == 5, i % 13) {
                     (true, _) => vec![],
                     (false, 0) => vec![
                         CigarOp::new(Kind::Match, 50),
@@ -200,38 +216,10 @@ mod tests {
                     ],
                     _ => vec![CigarOp::new(Kind::Match, 100)],
                 };
-                out.push(SamRecord {
-                    name: format!("r{tid}_{i}").into_bytes(),
-                    flag: if unmapped { 0x4 } else { 0 },
-                    tid,
-                    pos,
-                    mapq: 60,
-                    cigar,
-                    mate_tid: -1,
-                    mate_pos: -1,
-                    tlen: 0,
-                    seq: vec![1; 100],
-                    qual: vec![30; 100],
-                    aux: Vec::new(),
-                });
+                out.push(record(format!("r{tid}_{i}"), tid, pos, cigar));
             }
         }
-        for i in 0..unplaced {
-            out.push(SamRecord {
-                name: format!("u{i}").into_bytes(),
-                flag: 0x4,
-                tid: -1,
-                pos: -1,
-                mapq: 0,
-                cigar: vec![],
-                mate_tid: -1,
-                mate_pos: -1,
-                tlen: 0,
-                seq: vec![2; 100],
-                qual: vec![30; 100],
-                aux: Vec::new(),
-            });
-        }
+        out.extend((0..unplaced).map(|i| record(format!("u{i}"), -1, -1, vec![])));
         out
     }
 
