@@ -9,6 +9,7 @@ pub(crate) mod events;
 pub(crate) mod genotype;
 pub(crate) mod gvcf;
 pub(crate) mod options;
+pub(crate) mod ploidy;
 pub(crate) mod reads;
 pub(crate) mod region;
 pub(crate) mod strand;

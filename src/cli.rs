@@ -11,6 +11,7 @@ pub(crate) mod index;
 pub(crate) mod kernels;
 pub(crate) mod lane_flags;
 pub(crate) mod placement;
+pub(crate) mod ploidy_flags;
 pub(crate) mod run;
 pub(crate) mod run_flags;
 pub(crate) mod simulate;

@@ -375,3 +375,53 @@ fn run_turns_fastq_into_an_indexed_bam_and_vcf() {
     assert!(field(&json, "snp", "recall") >= 0.96, "{json}");
     assert!(field(&json, "indel", "recall") >= 0.88, "{json}");
 }
+
+#[test]
+fn ploidy_one_writes_haploid_genotypes_and_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let bam = aligned(dir.path());
+    let reference = test_data("sim-60k/ref.fa");
+    let gt = |line: &str| {
+        line.split('\t')
+            .nth(9)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let call = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name).display().to_string();
+        let mut args = call_args(&reference, &bam, &out, &["-q"]);
+        args.extend_from_slice(extra);
+        ok(&args);
+        records(Path::new(&out))
+    };
+    let diploid = call("d.vcf", &[]);
+    let haploid = call("h.vcf", &["--ploidy", "1"]);
+    let by_contig = call("c.vcf", &["--haploid-contigs", "x,sim1,y"]);
+    assert!(diploid.iter().any(|l| gt(l) == "0/1") && diploid.iter().any(|l| gt(l) == "1/1"));
+    assert!(!haploid.is_empty());
+    assert!(haploid.iter().all(|l| !gt(l).contains('/')), "{haploid:?}");
+    assert_eq!(haploid, by_contig);
+    // Every diploid hom-alt site is called haploid with the same alleles.
+    let site = |l: &str| l.split('\t').take(5).collect::<Vec<_>>().join("\t");
+    for d in diploid.iter().filter(|l| gt(l) == "1/1") {
+        assert!(
+            haploid.iter().any(|h| site(h) == site(d) && gt(h) == "1"),
+            "{d}"
+        );
+    }
+    let gvcf = call("h.g.vcf", &["--ploidy", "1", "--gvcf"]);
+    let blocks: Vec<&String> = gvcf
+        .iter()
+        .filter(|l| l.contains("\t<NON_REF>\t"))
+        .collect();
+    assert!(!blocks.is_empty());
+    for b in blocks {
+        let pl = b.split('\t').nth(9).unwrap().split(':').nth(4).unwrap();
+        assert_eq!((gt(b).as_str(), pl.split(',').count()), ("0", 2), "{b}");
+    }
+    let bad = zenome(&call_args(&reference, &bam, "-", &["--ploidy", "0"]));
+    assert_eq!(bad.status.code(), Some(1));
+}

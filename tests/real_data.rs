@@ -79,6 +79,54 @@ fn mitochondrial_single_end_reads() {
 
 #[test]
 #[ignore]
+fn mitochondrion_called_haploid_gives_the_diploid_hom_alt_sites() {
+    let reference = shared("na12878-chrM/ref.fa");
+    let (dir, bam) = align(
+        &reference,
+        &[&shared("na12878-chrM/reads.fq.gz")],
+        "chrM.bam",
+    );
+    let call = |name: &str, extra: &[&str]| -> Vec<(String, String)> {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "call",
+            &reference,
+            bam.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        ok(&args);
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                let gt = f[9].split(':').next().unwrap().to_string();
+                (f[..5].join("\t"), gt)
+            })
+            .collect()
+    };
+    let diploid = call("d.vcf", &[]);
+    let haploid = call("h.vcf", &["--ploidy", "1"]);
+    let hom: Vec<&String> = diploid
+        .iter()
+        .filter(|(_, gt)| gt == "1/1")
+        .map(|(s, _)| s)
+        .collect();
+    // Measured: 3 sites, all 1/1 in the diploid call, all 1 in the haploid one.
+    assert!(!hom.is_empty());
+    assert!(
+        haploid.iter().all(|(_, gt)| !gt.contains('/')),
+        "{haploid:?}"
+    );
+    assert_eq!(haploid.iter().map(|(s, _)| s).collect::<Vec<_>>(), hom);
+}
+
+#[test]
+#[ignore]
 fn variable_length_old_chemistry_reads() {
     let (r1, r2) = (
         shared("ecoli-1k/reads_1.fq.gz"),

@@ -1,5 +1,6 @@
 //! Genotyping: from read-haplotype likelihoods to per-allele likelihoods (the best haplotype
-//! carrying each allele), diploid genotype likelihoods, GT, GQ, PL, AD, DP and QUAL.
+//! carrying each allele), genotype likelihoods at the site's ploidy, GT, GQ, PL, AD, DP and
+//! QUAL.
 
 use super::options::GenotypeOpts;
 use super::strand::{self, StrandCounts};
@@ -32,7 +33,8 @@ impl Site {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Call {
     pub site: Site,
-    pub gt: (usize, usize),
+    /// The genotype's alleles, ascending, one per chromosome copy (the ploidy).
+    pub gt: Vec<usize>,
     pub pl: Vec<u32>,
     /// PL of the genotypes that pair an allele with gVCF's `<NON_REF>` (in VCF order, after
     /// `pl`): `<NON_REF>` is an allele no read supports better than its mismapping floor.
@@ -102,12 +104,33 @@ fn site_of(hap_events: &[Vec<Event>], contig: &[u8], lo: i64, hi: i64) -> Site {
     }
 }
 
-/// Genotypes a site; when the genotype leaves alleles unused, they are dropped, the alleles
-/// trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
-pub(crate) fn genotype(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call> {
-    let call = genotype_all(site, reads, o)?;
+/// The genotypes of `ploidy` copies of `n` alleles, in VCF's order (PL's): each a multiset of
+/// allele numbers, ascending; ordered by the last allele, then the one before, and so on.
+pub(crate) fn genotypes(n: usize, ploidy: usize) -> Vec<Vec<usize>> {
+    if ploidy == 0 {
+        return vec![Vec::new()];
+    }
+    let mut out = Vec::new();
+    for last in 0..n {
+        for mut g in genotypes(last + 1, ploidy - 1) {
+            g.push(last);
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// Genotypes a site at `ploidy`; when the genotype leaves alleles unused, they are dropped, the
+/// alleles trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
+pub(crate) fn genotype(
+    site: &Site,
+    reads: &[ReadLik],
+    ploidy: usize,
+    o: &GenotypeOpts,
+) -> Option<Call> {
+    let call = genotype_all(site, reads, ploidy, o)?;
     let used: Vec<usize> = (1..=site.alts.len())
-        .filter(|&a| call.gt.0 == a || call.gt.1 == a)
+        .filter(|a| call.gt.contains(a))
         .collect();
     if used.len() == site.alts.len() {
         return Some(call);
@@ -128,13 +151,14 @@ pub(crate) fn genotype(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Opti
             hap_allele,
         },
         reads,
+        ploidy,
         o,
     )
 }
 
 /// Genotypes a site from the reads that span it; None when the best genotype is homozygous
 /// reference or the call is below the minimum QUAL.
-fn genotype_all(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call> {
+fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts) -> Option<Call> {
     let n_alleles = site.alts.len() + 1;
     let end = site.pos + site.reference.len() as i64;
     let spanning: Vec<&ReadLik> = reads
@@ -145,12 +169,10 @@ fn genotype_all(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call
         .iter()
         .map(|r| allele_liks(site, r, n_alleles, o.mismapping_cap))
         .collect();
-    let genotypes: Vec<(usize, usize)> = (0..n_alleles)
-        .flat_map(|b| (0..=b).map(move |a| (a, b)))
-        .collect();
+    let genotypes = genotypes(n_alleles, ploidy.max(1));
     let gls: Vec<f64> = genotypes
         .iter()
-        .map(|&(a, b)| per_read.iter().map(|l| mix(l[a], l[b])).sum())
+        .map(|g| per_read.iter().map(|l| mix(g.iter().map(|&a| l[a]))).sum())
         .collect();
     let best = (0..gls.len()).fold(0, |m, i| if gls[i] > gls[m] { i } else { m });
     if best == 0 {
@@ -161,13 +183,18 @@ fn genotype_all(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call
         .iter()
         .map(|g| (-10.0 * (g - max)).round().min(f64::from(u32::MAX)) as u32)
         .collect();
-    // Genotypes (a, <NON_REF>) for every allele a, then (<NON_REF>, <NON_REF>).
+    // The genotypes with <NON_REF> (allele n_alleles), in VCF order after the others.
     let floor = |l: &[f64]| floor(l, o.mismapping_cap);
     let lik = |l: &[f64], a: usize| if a == n_alleles { floor(l) } else { l[a] };
-    let pl_non_ref: Vec<u32> = (0..=n_alleles)
-        .map(|a| {
-            let g: f64 = per_read.iter().map(|l| mix(lik(l, a), floor(l))).sum();
-            (-10.0 * (g - max)).round().clamp(0.0, f64::from(u32::MAX)) as u32
+    let pl_non_ref: Vec<u32> = self::genotypes(n_alleles + 1, ploidy.max(1))
+        .into_iter()
+        .filter(|g| g.last() == Some(&n_alleles))
+        .map(|g| {
+            let gl: f64 = per_read
+                .iter()
+                .map(|l| mix(g.iter().map(|&a| lik(l, a))))
+                .sum();
+            (-10.0 * (gl - max)).round().clamp(0.0, f64::from(u32::MAX)) as u32
         })
         .collect();
     let mut sorted = pl.clone();
@@ -182,10 +209,11 @@ fn genotype_all(site: &Site, reads: &[ReadLik], o: &GenotypeOpts) -> Option<Call
     if qual < o.min_qual {
         return None;
     }
-    let (ad, strands) = support(&spanning, &per_read, n_alleles, genotypes[best].1, o);
+    let top = genotypes[best].last().copied().unwrap_or(0);
+    let (ad, strands) = support(&spanning, &per_read, n_alleles, top, o);
     let mut call = Call {
         site: site.clone(),
-        gt: genotypes[best],
+        gt: genotypes[best].clone(),
         pl,
         pl_non_ref,
         gq,
@@ -215,24 +243,24 @@ fn floor(l: &[f64], cap: f64) -> f64 {
     l.iter().copied().fold(f64::NEG_INFINITY, f64::max) - cap
 }
 
-/// log10 of (10^a + 10^b) / 2.
-fn mix(a: f64, b: f64) -> f64 {
-    let m = a.max(b);
-    m + (0.5 * (10f64.powf(a - m) + 10f64.powf(b - m))).log10()
+/// log10 of the mean of 10^l over the copies' allele likelihoods: a read comes from any copy
+/// alike.
+fn mix(ls: impl Iterator<Item = f64> + Clone) -> f64 {
+    let m = ls.clone().fold(f64::NEG_INFINITY, f64::max);
+    let (sum, n) = ls.fold((0.0, 0.0), |(s, n), l| (s + 10f64.powf(l - m), n + 1.0));
+    m + (sum / n).log10()
 }
 
-/// Phred probability that the sample is homozygous reference, with heterozygosity prior
-/// `theta` shared among the alternate genotypes.
-fn quality(gls: &[f64], genotypes: &[(usize, usize)], theta: f64) -> f64 {
+/// Phred probability that the sample is homozygous reference. The heterozygosity prior `theta`
+/// goes to the genotypes with one non-reference copy, `theta / 2` to those with two, and so on
+/// (diploid: 0/1 theta, 1/1 theta / 2, 0/0 what is left), shared among the alternate alleles.
+fn quality(gls: &[f64], genotypes: &[Vec<usize>], theta: f64) -> f64 {
     let n_alt = (genotypes.len() - 1) as f64;
-    let prior = |g: &(usize, usize)| {
-        if g.1 == 0 {
-            (1.0 - 1.5 * theta).log10()
-        } else if g.0 == 0 {
-            (theta / n_alt).log10()
-        } else {
-            (theta / 2.0 / n_alt).log10()
-        }
+    let ploidy = genotypes.first().map_or(1, Vec::len);
+    let harmonic: f64 = (1..=ploidy).map(|c| 1.0 / c as f64).sum();
+    let prior = |g: &Vec<usize>| match g.iter().filter(|&&a| a > 0).count() {
+        0 => (1.0 - harmonic * theta).log10(),
+        c => (theta / c as f64 / n_alt).log10(),
     };
     let post: Vec<f64> = gls
         .iter()
@@ -290,7 +318,7 @@ fn filters(c: &Call, s: &StrandCounts, o: &GenotypeOpts) -> Vec<&'static str> {
     // like heterozygous calls with a low alternate fraction, so only those are judged by them.
     let alt = f64::from(s.alt_fwd + s.alt_rev);
     let low_fraction_het =
-        c.gt.0 == 0 && alt < o.low_fraction * (alt + f64::from(s.ref_fwd + s.ref_rev));
+        c.gt.first() == Some(&0) && alt < o.low_fraction * (alt + f64::from(s.ref_fwd + s.ref_rev));
     if c.fs > fs_max
         || (low_fraction_het && (c.sor > sor_max || strand::one_strand_p(s) < o.min_one_strand_p))
     {
@@ -328,8 +356,8 @@ mod tests {
     fn ten_ref_and_ten_alt_reads_make_a_confident_het() {
         let mut reads: Vec<ReadLik> = (0..10).map(|i| read([-1.0, -4.0], i % 2 == 0)).collect();
         reads.extend((0..10).map(|i| read([-4.0, -1.0], i % 2 == 1)));
-        let c = genotype(&site(), &reads, &opts()).unwrap();
-        assert_eq!(c.gt, (0, 1));
+        let c = genotype(&site(), &reads, 2, &opts()).unwrap();
+        assert_eq!(c.gt, vec![0, 1]);
         assert_eq!(c.ad, vec![10, 10]);
         assert_eq!(c.pl[1], 0);
         assert!(c.pl[0] > 200 && c.pl[2] > 200, "{:?}", c.pl);
@@ -342,16 +370,44 @@ mod tests {
     #[test]
     fn all_alt_is_hom_and_all_ref_is_no_call() {
         let alt: Vec<ReadLik> = (0..8).map(|i| read([-4.0, -1.0], i % 2 == 0)).collect();
-        assert_eq!(genotype(&site(), &alt, &opts()).unwrap().gt, (1, 1));
+        assert_eq!(genotype(&site(), &alt, 2, &opts()).unwrap().gt, vec![1, 1]);
         let reference: Vec<ReadLik> = (0..8).map(|i| read([-1.0, -4.0], i % 2 == 0)).collect();
-        assert!(genotype(&site(), &reference, &opts()).is_none());
+        assert!(genotype(&site(), &reference, 2, &opts()).is_none());
+    }
+
+    #[test]
+    fn genotypes_come_in_vcf_order_at_any_ploidy() {
+        assert_eq!(genotypes(3, 1), vec![vec![0], vec![1], vec![2]]);
+        let diploid = genotypes(3, 2);
+        // VCF: (j, k) at k(k+1)/2 + j.
+        for (i, g) in diploid.iter().enumerate() {
+            assert_eq!(i, g[1] * (g[1] + 1) / 2 + g[0]);
+        }
+        assert_eq!(diploid.len(), 6);
+        assert_eq!(genotypes(2, 3).len(), 4);
+        assert_eq!(genotypes(3, 3).len(), 10);
+    }
+
+    #[test]
+    fn haploid_calls_have_one_allele_and_two_likelihoods() {
+        let alt: Vec<ReadLik> = (0..8).map(|i| read([-4.0, -1.0], i % 2 == 0)).collect();
+        let c = genotype(&site(), &alt, 1, &opts()).unwrap();
+        assert_eq!(c.gt, vec![1]);
+        assert_eq!(c.pl.len(), 2);
+        assert_eq!(c.pl[1], 0);
+        // <NON_REF> alone after the site's alleles.
+        assert_eq!(c.pl_non_ref.len(), 1);
+        // A mixed site (a heteroplasmy, say) is still called for its majority allele.
+        let mut mixed: Vec<ReadLik> = (0..6).map(|i| read([-4.0, -1.0], i % 2 == 0)).collect();
+        mixed.extend((0..4).map(|i| read([-1.0, -4.0], i % 2 == 0)));
+        assert_eq!(genotype(&site(), &mixed, 1, &opts()).unwrap().gt, vec![1]);
     }
 
     #[test]
     fn alt_on_one_strand_only_is_filtered() {
         let mut reads: Vec<ReadLik> = (0..25).map(|i| read([-1.0, -4.0], i % 5 < 3)).collect();
         reads.extend((0..6).map(|_| read([-4.0, -1.0], false)));
-        let c = genotype(&site(), &reads, &opts()).unwrap();
+        let c = genotype(&site(), &reads, 2, &opts()).unwrap();
         assert!(c.filters.contains(&"StrandBias"), "{c:?}");
     }
 

@@ -2,6 +2,7 @@
 //! the reads make us that the sample is homozygous reference, merged into blocks of one GQ band.
 
 use super::options::GvcfOpts;
+use super::ploidy::ContigPloidy;
 use super::reads::AlnRead;
 use crate::core::cigar::Kind;
 use crate::core::interval::Interval;
@@ -12,9 +13,10 @@ pub(crate) struct Block {
     pub start: i64,
     pub end: i64,
     pub ref_base: u8,
-    /// The smallest GQ and its PL (0/0, 0/1, 1/1) in the block.
+    /// The smallest GQ and its PL in the block: one per count of `<NON_REF>` copies, 0 to the
+    /// ploidy (diploid: 0/0, 0/1, 1/1).
     pub gq: u32,
-    pub pl: [u32; 3],
+    pub pl: Vec<u32>,
     pub dp: u32,
     pub min_dp: u32,
     /// Depth histogram (depth, positions), ascending, kept only for blocks that touch their
@@ -51,6 +53,7 @@ fn histogram(mut depths: Vec<u32>) -> Vec<(u32, u32)> {
 /// they touch, are in one GQ band, and both kept their depths. Otherwise `None`.
 pub(crate) fn join(a: &Block, b: &Block, o: &GvcfOpts) -> Option<Block> {
     if a.end != b.start
+        || a.pl.len() != b.pl.len()
         || band(a.gq, o) != band(b.gq, o)
         || a.depths.is_empty()
         || b.depths.is_empty()
@@ -65,9 +68,9 @@ pub(crate) fn join(a: &Block, b: &Block, o: &GvcfOpts) -> Option<Block> {
         }
     }
     let (gq, pl) = if b.gq < a.gq {
-        (b.gq, b.pl)
+        (b.gq, b.pl.clone())
     } else {
-        (a.gq, a.pl)
+        (a.gq, a.pl.clone())
     };
     Some(Block {
         start: a.start,
@@ -81,25 +84,35 @@ pub(crate) fn join(a: &Block, b: &Block, o: &GvcfOpts) -> Option<Block> {
     })
 }
 
-/// Per-position log10 likelihoods of 0/0, 0/1 (reference and any other allele), 1/1, and depth.
+/// Per-position log10 likelihoods of 0, 1, ... `ploidy` copies of any other allele than the
+/// reference (diploid: 0/0, 0/1, 1/1), `ploidy + 1` to a position, and depth.
 struct Pileup {
-    gl: Vec<[f64; 3]>,
+    ploidy: usize,
+    gl: Vec<f64>,
     depth: Vec<u32>,
 }
 
 fn add(p: &mut Pileup, i: usize, p_ref: f64) {
     let p_alt = 1.0 - p_ref;
-    let g = &mut p.gl[i];
-    g[0] += p_ref.max(1e-300).log10();
-    g[1] += (0.5 * p_ref + 0.5 * p_alt).max(1e-300).log10();
-    g[2] += p_alt.max(1e-300).log10();
+    let n = p.ploidy as f64;
+    let g = &mut p.gl[i * (p.ploidy + 1)..][..=p.ploidy];
+    for (k, gk) in g.iter_mut().enumerate() {
+        let f = k as f64 / n;
+        *gk += ((1.0 - f) * p_ref + f * p_alt).max(1e-300).log10();
+    }
     p.depth[i] += 1;
 }
 
-fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64, o: &GvcfOpts) -> Pileup {
+fn pileup(
+    reads: &[AlnRead],
+    contig: &[u8],
+    (start, end, ploidy): (i64, i64, usize),
+    o: &GvcfOpts,
+) -> Pileup {
     let len = (end - start) as usize;
     let mut p = Pileup {
-        gl: vec![[0.0; 3]; len],
+        ploidy,
+        gl: vec![0.0; len * (ploidy + 1)],
         depth: vec![0; len],
     };
     let at = |x: i64| usize::try_from(x - start).ok().filter(|&i| i < len);
@@ -134,13 +147,15 @@ fn pileup(reads: &[AlnRead], contig: &[u8], start: i64, end: i64, o: &GvcfOpts) 
     p
 }
 
-fn confidence(gl: &[f64; 3]) -> (u32, [u32; 3]) {
+fn confidence(gl: &[f64]) -> (u32, Vec<u32>) {
     let best = gl.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let pl = gl.map(|g| (-10.0 * (g - best)).round().min(99_999.0) as u32);
-    let gq = if pl[0] == 0 {
-        pl[1].min(pl[2]).min(99)
-    } else {
-        0
+    let pl: Vec<u32> = gl
+        .iter()
+        .map(|g| (-10.0 * (g - best)).round().min(99_999.0) as u32)
+        .collect();
+    let gq = match pl.split_first() {
+        Some((0, rest)) => rest.iter().copied().min().unwrap_or(0).min(99),
+        _ => 0,
     };
     (gq, pl)
 }
@@ -151,17 +166,38 @@ pub(crate) fn band(gq: u32, o: &GvcfOpts) -> usize {
 }
 
 /// Blocks over `[start, end)` clipped to `regions` (one contig's), skipping `taken` ranges
-/// (variant records).
+/// (variant records), at the contig's ploidy (a block never spans a change of ploidy).
 pub(crate) fn blocks(
     reads: &[AlnRead],
     contig: &[u8],
     (start, end): (i64, i64),
     regions: &[Interval],
     taken: &[(i64, i64)],
+    ploidy: &ContigPloidy,
     o: &GvcfOpts,
 ) -> Vec<Block> {
-    let p = pileup(reads, contig, start, end, o);
     let mut out: Vec<Block> = Vec::new();
+    for piece in ploidy.pieces(start, end) {
+        if piece.2 > 0 {
+            let p = pileup(reads, contig, piece, o);
+            piece_blocks(&p, contig, (start, end), piece, regions, taken, o, &mut out);
+        }
+    }
+    out
+}
+
+/// The blocks of one piece of constant ploidy of the shard `[start, end)`.
+#[allow(clippy::too_many_arguments)]
+fn piece_blocks(
+    p: &Pileup,
+    contig: &[u8],
+    (start, end): (i64, i64),
+    (from, to, ploidy): (i64, i64, usize),
+    regions: &[Interval],
+    taken: &[(i64, i64)],
+    o: &GvcfOpts,
+    out: &mut Vec<Block>,
+) {
     let mut open: Option<(Block, usize, Vec<u32>)> = None;
     let flush = |open: &mut Option<(Block, usize, Vec<u32>)>, out: &mut Vec<Block>| {
         if let Some((mut b, _, depths)) = open.take() {
@@ -173,25 +209,25 @@ pub(crate) fn blocks(
             out.push(b);
         }
     };
-    for pos in start..end {
-        let i = (pos - start) as usize;
+    for pos in from..to {
+        let i = (pos - from) as usize;
         let wanted = regions.iter().any(|iv| pos >= iv.start && pos < iv.end)
             && !taken.iter().any(|t| pos >= t.0 && pos < t.1);
         if !wanted {
-            flush(&mut open, &mut out);
+            flush(&mut open, out);
             continue;
         }
-        let (gq, pl) = confidence(&p.gl[i]);
+        let (gq, pl) = confidence(&p.gl[i * (ploidy + 1)..][..=ploidy]);
         let b = band(gq, o);
         let continues = matches!(&open, Some((blk, ob, _)) if *ob == b && blk.end == pos);
         if !continues {
-            flush(&mut open, &mut out);
+            flush(&mut open, out);
             let blk = Block {
                 start: pos,
                 end: pos,
                 ref_base: contig[pos as usize],
                 gq,
-                pl,
+                pl: pl.clone(),
                 dp: 0,
                 min_dp: p.depth[i],
                 depths: Vec::new(),
@@ -208,8 +244,7 @@ pub(crate) fn blocks(
             depths.push(p.depth[i]);
         }
     }
-    flush(&mut open, &mut out);
-    out
+    flush(&mut open, out);
 }
 
 #[cfg(test)]
@@ -219,6 +254,13 @@ mod tests {
 
     fn opts() -> GvcfOpts {
         crate::call::options::CallOpts::default().gvcf
+    }
+
+    fn two() -> ContigPloidy {
+        ContigPloidy {
+            base: 2,
+            ranges: Vec::new(),
+        }
     }
 
     fn read(pos: i64, len: u32, contig: &[u8]) -> AlnRead {
@@ -242,7 +284,15 @@ mod tests {
             start: 0,
             end: 100,
         }];
-        let b = blocks(&reads, &contig, (0, 100), &all, &[(30, 31)], &opts());
+        let b = blocks(
+            &reads,
+            &contig,
+            (0, 100),
+            &all,
+            &[(30, 31)],
+            &two(),
+            &opts(),
+        );
         assert_eq!((b[0].start, b[0].end, b[0].gq, b[0].min_dp), (0, 20, 0, 0));
         // Each reference read at Q30 adds about 3 to the phred likelihood of 0/1: ten give GQ 30.
         assert_eq!(
@@ -268,13 +318,13 @@ mod tests {
             depths: Vec::new(),
             ..b.clone()
         };
-        let whole: Vec<Block> = blocks(&reads, &contig, (0, 100), &all, &[], &opts())
+        let whole: Vec<Block> = blocks(&reads, &contig, (0, 100), &all, &[], &two(), &opts())
             .iter()
             .map(strip)
             .collect();
         let (left, right) = (
-            blocks(&reads, &contig, (0, 47), &all, &[], &opts()),
-            blocks(&reads, &contig, (47, 100), &all, &[], &opts()),
+            blocks(&reads, &contig, (0, 47), &all, &[], &two(), &opts()),
+            blocks(&reads, &contig, (47, 100), &all, &[], &two(), &opts()),
         );
         let mut joined: Vec<Block> = left[..left.len() - 1].to_vec();
         match join(&left[left.len() - 1], &right[0], &opts()) {

@@ -2,6 +2,7 @@
 //! argument collection per engine stage; so does this struct). `zenome call` exposes the common
 //! ones as flags; the rest are fixed for now but live here, not in the code that uses them.
 
+use super::ploidy::PloidyOpts;
 use crate::backend::{GapModel, Scoring};
 use crate::core::{Error, Result};
 
@@ -130,6 +131,8 @@ pub(crate) struct CallOpts {
     pub gvcf: GvcfOpts,
     /// The pair-HMM's gap model (GATK's constant indel qualities and gap continuation).
     pub gap: GapModel,
+    /// Copies of each contig.
+    pub ploidy: PloidyOpts,
 }
 
 impl Default for CallOpts {
@@ -194,6 +197,7 @@ impl Default for CallOpts {
                 deletion_error: 1e-3,
             },
             gap: GapModel::default(),
+            ploidy: PloidyOpts::default(),
         }
     }
 }
@@ -201,6 +205,7 @@ impl Default for CallOpts {
 impl CallOpts {
     /// Refuses values the caller cannot work with, naming the flag or field.
     pub(crate) fn validate(&self) -> Result<()> {
+        self.ploidy.validate()?;
         let bad = |what: String| Err(Error::Usage(what));
         let ks = &self.assembly.ks;
         if ks.is_empty()

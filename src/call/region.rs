@@ -5,6 +5,7 @@
 use super::genotype::{self, Call, ReadLik};
 use super::gvcf::{self, Block};
 use super::options::CallOpts;
+use super::ploidy::ContigPloidy;
 use super::reads::{self, AlnRead};
 use super::{active, assembly, candidates, events};
 use crate::backend::{Backend, PairHmmBatch};
@@ -25,6 +26,8 @@ pub(crate) struct Shard<'a> {
     pub regions: &'a [Interval],
     /// Also compute reference-confidence blocks.
     pub gvcf: bool,
+    /// The contig's ploidy.
+    pub ploidy: &'a ContigPloidy,
 }
 
 /// What a shard yields: variant calls, and gVCF blocks when asked for.
@@ -100,7 +103,15 @@ pub(crate) fn finish_shard(shard: &Shard, p: Prepared, liks: &[f64], o: &CallOpt
             .map(|c| (c.site.pos, c.site.pos + c.site.reference.len() as i64))
             .collect();
         let span = (shard.start, shard.end);
-        gvcf::blocks(&p.reads, shard.contig, span, shard.regions, &taken, &o.gvcf)
+        gvcf::blocks(
+            &p.reads,
+            shard.contig,
+            span,
+            shard.regions,
+            &taken,
+            shard.ploidy,
+            &o.gvcf,
+        )
     } else {
         Vec::new()
     };
@@ -151,7 +162,9 @@ fn genotype_windows(shard: &Shard, windows: &[Window], liks: &[f64], o: &CallOpt
             if site.pos < shard.start || site.pos >= shard.end || !touches {
                 continue;
             }
-            if let Some(c) = genotype::genotype(&site, &read_liks, &o.genotype) {
+            if let Some(c) =
+                genotype::genotype(&site, &read_liks, shard.ploidy.at(site.pos), &o.genotype)
+            {
                 calls.push(c);
             }
         }

@@ -76,7 +76,10 @@ pub(crate) fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
     ];
     r.format = ["GT", "AD", "DP", "GQ", "PL"].map(String::from).to_vec();
     r.samples = vec![vec![
-        format!("{}/{}", c.gt.0, c.gt.1),
+        c.gt.iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join("/"),
         join(&ad),
         c.dp.to_string(),
         c.gq.to_string(),
@@ -99,7 +102,7 @@ pub(crate) fn block_record(chrom: &str, b: &Block) -> VcfRecord {
         .map(String::from)
         .to_vec();
     r.samples = vec![vec![
-        "0/0".into(),
+        vec!["0"; b.pl.len().saturating_sub(1).max(1)].join("/"),
         b.dp.to_string(),
         b.gq.to_string(),
         b.min_dp.to_string(),

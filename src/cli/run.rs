@@ -34,6 +34,8 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = SinkOpts::default().sort_mem >> 20)]
     pub sort_mem: usize,
     #[command(flatten)]
+    pub ploidy: super::ploidy_flags::PloidyFlags,
+    #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
 
@@ -110,6 +112,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
         super::command_line(),
     );
     call.gvcf = a.gvcf;
+    call.opts.ploidy = a.ploidy.opts();
     align.validate()?;
     call.opts.validate()?;
     let mut inputs = align.inputs();

@@ -1,6 +1,7 @@
 //! The `call` flow: check the BAM against the reference, cut the requested regions into shards
 //! on the fixed grid, call shards in parallel, keep records inside the regions, write the VCF.
 
+use crate::call::ploidy::ContigPloidy;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -143,6 +144,8 @@ pub(crate) struct Plan {
     pub tids: Vec<Option<usize>>,
     pub grid: Vec<(usize, i64)>,
     regions: Vec<Vec<Interval>>,
+    /// Each contig's ploidy (contigs with none are left out of the grid).
+    ploidy: Vec<ContigPloidy>,
     size: i64,
 }
 
@@ -150,7 +153,12 @@ impl Plan {
     fn new(cfg: &CallConfig, contigs: Vec<Contig>, tids: Vec<Option<usize>>) -> Result<Plan> {
         let ivs = intervals(cfg, &contigs, &tids)?;
         let size = cfg.opts.window.shard;
+        let ploidy: Vec<ContigPloidy> = contigs
+            .iter()
+            .map(|c| cfg.opts.ploidy.contig(&c.name, c.seq.len() as u64))
+            .collect();
         let mut grid = shards(&ivs, size);
+        grid.retain(|&(ci, _)| !ploidy[ci].absent());
         if let Some((i, m)) = cfg.scatter {
             grid = scatter_part(&grid, &contigs, size, i, m);
         }
@@ -162,6 +170,7 @@ impl Plan {
             tids,
             grid,
             regions,
+            ploidy,
             size,
         })
     }
@@ -200,6 +209,7 @@ impl Plan {
             end,
             regions: &self.regions[ci],
             gvcf,
+            ploidy: &self.ploidy[ci],
         }
     }
 }
@@ -550,7 +560,7 @@ fn write_vcf(
             blocks.put(&mut w, contigs, None)?;
             w.write(&vcf_out::call_record(name, c, cfg.gvcf))?;
             if c.filters.is_empty() {
-                variants.add(&c.site.reference, &c.site.alts, c.gt);
+                variants.add(&c.site.reference, &c.site.alts, &c.gt);
             }
             n += 1;
         }

@@ -362,17 +362,24 @@ pub(crate) struct VariantCounts {
 }
 
 impl VariantCounts {
-    /// Adds a record: reference and alternate alleles (text), genotype allele indices.
-    pub(crate) fn add(&mut self, reference: &[u8], alts: &[Vec<u8>], gt: (usize, usize)) {
-        if gt == (0, 0) {
+    /// Adds a record: reference and alternate alleles (text), genotype allele indices (one per
+    /// copy, ascending; a haploid non-reference call counts as homozygous).
+    pub(crate) fn add(&mut self, reference: &[u8], alts: &[Vec<u8>], gt: &[usize]) {
+        if gt.iter().all(|&a| a == 0) {
             return;
         }
-        if gt.0 == gt.1 {
+        let hom = gt.windows(2).all(|w| w[0] == w[1]);
+        if hom {
             self.hom_alt += 1;
         } else {
             self.het += 1;
         }
-        for a in [gt.0, gt.1].into_iter().filter(|&a| a > 0) {
+        let mut seen = Vec::new();
+        for a in gt.iter().copied().filter(|&a| a > 0) {
+            if seen.contains(&a) {
+                continue;
+            }
+            seen.push(a);
             let Some(alt) = alts.get(a - 1) else { continue };
             if alt.len() == 1 && reference.len() == 1 {
                 self.snvs += 1;
@@ -385,9 +392,6 @@ impl VariantCounts {
                 }
             } else {
                 self.indels += 1;
-            }
-            if gt.0 == gt.1 {
-                break;
             }
         }
     }
@@ -525,11 +529,11 @@ mod tests {
     #[test]
     fn variant_counts_split_transitions_and_genotypes() {
         let mut v = VariantCounts::default();
-        v.add(b"A", &[b"G".to_vec()], (0, 1));
-        v.add(b"C", &[b"A".to_vec()], (1, 1));
-        v.add(b"C", &[b"T".to_vec(), b"CTT".to_vec()], (1, 2));
-        v.add(b"C", &[b"T".to_vec()], (0, 0));
-        v.add(&[1], &[vec![3]], (0, 1));
+        v.add(b"A", &[b"G".to_vec()], &[0, 1]);
+        v.add(b"C", &[b"A".to_vec()], &[1, 1]);
+        v.add(b"C", &[b"T".to_vec(), b"CTT".to_vec()], &[1, 2]);
+        v.add(b"C", &[b"T".to_vec()], &[0, 0]);
+        v.add(&[1], &[vec![3]], &[0, 1]);
         assert_eq!(
             v,
             VariantCounts {
