@@ -3,6 +3,7 @@
 //! `Backend::pair_hmm`), diploid genotyping, VCF and gVCF records (see `docs/calling.md`).
 
 pub(crate) mod active;
+pub(crate) mod annotate;
 pub(crate) mod assembly;
 pub(crate) mod candidates;
 pub(crate) mod events;

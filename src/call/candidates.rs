@@ -112,6 +112,7 @@ mod tests {
             qual: vec![30; seq.len()],
             seq,
             rev: false,
+            mapq: 60,
         };
         let ev = from_reads(
             &[r.clone(), r],

@@ -2,16 +2,20 @@
 //! carrying each allele), genotype likelihoods at the site's ploidy, GT, GQ, PL, AD, DP and
 //! QUAL.
 
+use super::annotate::{self, Annotations};
 use super::options::GenotypeOpts;
+use super::reads::AlnRead;
 use super::strand::{self, StrandCounts};
 use crate::core::allele::{self, Event};
 
-/// A read's log10 likelihood under each haplotype, its strand and aligned span.
+/// A read's log10 likelihood under each haplotype, its strand and aligned span, and its
+/// alignment (for the annotations; None in tests of genotyping alone).
 #[derive(Debug, Clone)]
-pub(crate) struct ReadLik {
+pub(crate) struct ReadLik<'a> {
     pub liks: Vec<f64>,
     pub rev: bool,
     pub span: (i64, i64),
+    pub aln: Option<&'a AlnRead>,
 }
 
 /// A site: REF, ALTs, and the allele each haplotype carries there.
@@ -45,6 +49,8 @@ pub(crate) struct Call {
     pub dp: u32,
     pub fs: f64,
     pub sor: f64,
+    /// GATK's read-based annotations (MQ, rank sums).
+    pub ann: Annotations,
     pub filters: Vec<&'static str>,
 }
 
@@ -161,7 +167,7 @@ pub(crate) fn genotype(
 fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts) -> Option<Call> {
     let n_alleles = site.alts.len() + 1;
     let end = site.pos + site.reference.len() as i64;
-    let spanning: Vec<&ReadLik> = reads
+    let spanning: Vec<&ReadLik<'_>> = reads
         .iter()
         .filter(|r| r.span.0 <= site.pos && r.span.1 >= end)
         .collect();
@@ -210,7 +216,12 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
         return None;
     }
     let top = genotypes[best].last().copied().unwrap_or(0);
-    let (ad, strands) = support(&spanning, &per_read, n_alleles, top, o);
+    let (ad, strands, favoured) = support(&spanning, &per_read, n_alleles, top, o);
+    let with_allele: Vec<(Option<&AlnRead>, Option<usize>)> = spanning
+        .iter()
+        .zip(&favoured)
+        .map(|(r, &a)| (r.aln, a))
+        .collect();
     let mut call = Call {
         site: site.clone(),
         gt: genotypes[best].clone(),
@@ -222,6 +233,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
         dp: spanning.len() as u32,
         fs: strand::fisher_strand(&strands),
         sor: strand::strand_odds_ratio(&strands),
+        ann: annotate::annotate(site.pos, &with_allele),
         filters: Vec::new(),
     };
     call.filters = filters(&call, &strands, o);
@@ -273,16 +285,18 @@ fn quality(gls: &[f64], genotypes: &[Vec<usize>], theta: f64) -> f64 {
     (-10.0 * p_ref.max(1e-300).log10()).clamp(0.0, 3000.0)
 }
 
-/// AD (informative reads per allele) and strand counts for REF against `alt`.
+/// AD (informative reads per allele), strand counts for REF against `alt`, and the allele each
+/// read clearly favours (None: none).
 fn support(
-    reads: &[&ReadLik],
+    reads: &[&ReadLik<'_>],
     per_read: &[Vec<f64>],
     n: usize,
     alt: usize,
     o: &GenotypeOpts,
-) -> (Vec<u32>, StrandCounts) {
+) -> (Vec<u32>, StrandCounts, Vec<Option<usize>>) {
     let mut ad = vec![0u32; n];
     let mut s = StrandCounts::default();
+    let mut favoured = Vec::with_capacity(reads.len());
     for (r, l) in reads.iter().zip(per_read) {
         let best = (0..n).fold(0, |m, i| if l[i] > l[m] { i } else { m });
         let second = (0..n)
@@ -290,8 +304,10 @@ fn support(
             .map(|i| l[i])
             .fold(f64::NEG_INFINITY, f64::max);
         if l[best] - second < o.informative {
+            favoured.push(None);
             continue;
         }
+        favoured.push(Some(best));
         ad[best] += 1;
         match (best == 0, best == alt, r.rev) {
             (true, _, false) => s.ref_fwd += 1,
@@ -301,7 +317,7 @@ fn support(
             _ => {}
         }
     }
-    (ad, s)
+    (ad, s, favoured)
 }
 
 fn filters(c: &Call, s: &StrandCounts, o: &GenotypeOpts) -> Vec<&'static str> {
@@ -335,11 +351,12 @@ mod tests {
         crate::call::options::CallOpts::default().genotype
     }
 
-    fn read(liks: [f64; 2], rev: bool) -> ReadLik {
+    fn read(liks: [f64; 2], rev: bool) -> ReadLik<'static> {
         ReadLik {
             liks: liks.to_vec(),
             rev,
             span: (0, 200),
+            aln: None,
         }
     }
 

@@ -272,6 +272,7 @@ mod tests {
             qual: vec![30; len as usize],
             seq,
             rev: false,
+            mapq: 60,
         }
     }
 

@@ -18,9 +18,47 @@ pub(crate) struct AlnRead {
     pub seq: Vec<u8>,
     pub qual: Vec<u8>,
     pub rev: bool,
+    pub mapq: u8,
 }
 
 impl AlnRead {
+    /// The base aligned to reference position `pos`: its quality, and its distance in aligned
+    /// bases (soft clips left out) from the nearer end of the read, as GATK's ReadPosRankSum
+    /// folds it. None where the read does not align a base there (a deletion, or outside).
+    pub(crate) fn base_at(&self, pos: i64) -> Option<(u8, u32)> {
+        let clipped = |op: Option<&CigarOp>| match op {
+            Some(op) if op.kind == Kind::SoftClip => op.len as usize,
+            _ => 0,
+        };
+        let lead = clipped(self.ops.first());
+        let aligned = self.seq.len() - lead - clipped(self.ops.last()).min(self.seq.len() - lead);
+        let (mut rp, mut q) = (self.pos, 0usize);
+        for op in &self.ops {
+            let len = i64::from(op.len);
+            match op.kind {
+                Kind::Match if pos >= rp && pos < rp + len => {
+                    let at = q + (pos - rp) as usize;
+                    let off = at.checked_sub(lead)?;
+                    let from_end = aligned.checked_sub(off + 1)?;
+                    return Some((*self.qual.get(at)?, off.min(from_end) as u32));
+                }
+                Kind::Match => {
+                    rp += len;
+                    q += op.len as usize;
+                }
+                Kind::Del => {
+                    if pos >= rp && pos < rp + len {
+                        return None;
+                    }
+                    rp += len;
+                }
+                Kind::Ins | Kind::SoftClip => q += op.len as usize,
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// The reference span the read would cover with its soft clips aligned: reads clipped at
     /// an indel still count as spanning it.
     pub(crate) fn unclipped_span(&self) -> (i64, i64) {
@@ -127,5 +165,6 @@ fn from_record(r: SamRecord, path: &Path) -> Result<AlnRead> {
         seq: r.seq,
         qual: r.qual,
         rev: r.flag & flag::REVERSE != 0,
+        mapq: r.mapq,
     })
 }

@@ -42,6 +42,8 @@ pub(crate) struct ShardCalls {
 struct Scored {
     rev: bool,
     span: (i64, i64),
+    /// The read's place among the shard's reads.
+    read: usize,
 }
 
 /// One window's candidates, waiting for its pair-HMM results.
@@ -93,7 +95,7 @@ pub(crate) fn prepare_shard(shard: &Shard, o: &CallOpts) -> Result<Prepared> {
 
 /// Genotypes a prepared shard from its jobs' log10 likelihoods (in the order of its batch).
 pub(crate) fn finish_shard(shard: &Shard, p: Prepared, liks: &[f64], o: &CallOpts) -> ShardCalls {
-    let mut calls = genotype_windows(shard, &p.windows, liks, o);
+    let mut calls = genotype_windows(shard, &p.reads, &p.windows, liks, o);
     calls.sort_by(|a, b| (a.site.pos, &a.site.reference).cmp(&(b.site.pos, &b.site.reference)));
     calls.dedup_by(|a, b| a.site.pos == b.site.pos);
     calls.retain(|c| shard.regions.iter().any(|iv| iv.contains(c.site.pos)));
@@ -141,7 +143,13 @@ fn prepare_windows(
 
 /// Genotypes every site of every window from the pair-HMM likelihoods; sites outside the shard
 /// or away from their window's active span are left to their own shard or window.
-fn genotype_windows(shard: &Shard, windows: &[Window], liks: &[f64], o: &CallOpts) -> Vec<Call> {
+fn genotype_windows(
+    shard: &Shard,
+    reads: &[AlnRead],
+    windows: &[Window],
+    liks: &[f64],
+    o: &CallOpts,
+) -> Vec<Call> {
     let slack = o.window.site_slack;
     let mut calls = Vec::new();
     for w in windows {
@@ -154,6 +162,7 @@ fn genotype_windows(shard: &Shard, windows: &[Window], liks: &[f64], o: &CallOpt
                 liks: liks[w.first_job + i * n_haps..][..n_haps].to_vec(),
                 rev: r.rev,
                 span: r.span,
+                aln: reads.get(r.read),
             })
             .collect();
         for site in genotype::sites(&w.hap_events, shard.contig) {
@@ -189,13 +198,18 @@ fn clip_reads(
         seqs: Vec::new(),
         info: Vec::new(),
     };
-    for r in reads.iter().filter(|r| r.pos < we && r.end > ws) {
+    for (i, r) in reads
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.pos < we && r.end > ws)
+    {
         let (seq, qual) = r.clip_to(ws, we);
         if seq.len() >= o.window.min_clipped {
             c.seqs.push((seq, qual));
             let scored = Scored {
                 rev: r.rev,
                 span: r.unclipped_span(),
+                read: i,
             };
             c.info.push((scored, r.pos < cb && r.end > ca));
         }

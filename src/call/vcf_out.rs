@@ -1,6 +1,7 @@
 //! The caller's records as VCF: calls and gVCF reference blocks become io-level records, and
 //! the header defines every FILTER, INFO and FORMAT key they use.
 
+use super::annotate::EXCESS_HET_ONE_SAMPLE;
 use super::genotype::Call;
 use super::gvcf::Block;
 use super::options::CallOpts;
@@ -17,30 +18,100 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
         ),
         "FILTER=<ID=StrandBias,Description=\"Alternate reads on one strand (FS, SOR or one-strand test)\">".into(),
     ];
+    // GATK's definitions of the keys it shares with HaplotypeCaller (ID, Number, Type and
+    // description), so that tools reading GATK's VCFs read these alike.
     if gvcf {
-        m.push("ALT=<ID=NON_REF,Description=\"Any allele other than the reference\">".into());
+        m.push("ALT=<ID=NON_REF,Description=\"Represents any possible alternative allele not already represented at this location by REF and ALT\">".into());
         m.push(
-            "INFO=<ID=END,Number=1,Type=Integer,Description=\"End of the reference block\">".into(),
-        );
-        m.push(
-            "FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description=\"Minimum depth in the block\">"
+            "INFO=<ID=END,Number=1,Type=Integer,Description=\"Stop position of the interval\">"
                 .into(),
         );
+        m.push(
+            "FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description=\"Minimum DP observed within the GVCF block\">"
+                .into(),
+        );
+        m.push("INFO=<ID=RAW_MQandDP,Number=2,Type=Integer,Description=\"Raw data (sum of squared MQ and total depth) for improved RMS Mapping Quality calculation. Incompatible with deprecated RAW_MQ formulation.\">".into());
     }
     m.extend(
         [
-            "INFO=<ID=DP,Number=1,Type=Integer,Description=\"Reads spanning the site\">",
-            "INFO=<ID=FS,Number=1,Type=Float,Description=\"Phred-scaled Fisher's exact test of strand bias\">",
-            "INFO=<ID=SOR,Number=1,Type=Float,Description=\"Symmetric odds ratio of strand bias\">",
+            "INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count in genotypes, for each ALT allele, in the same order as listed\">",
+            "INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele Frequency, for each ALT allele, in the same order as listed\">",
+            "INFO=<ID=AN,Number=1,Type=Integer,Description=\"Total number of alleles in called genotypes\">",
+            "INFO=<ID=BaseQRankSum,Number=1,Type=Float,Description=\"Z-score from Wilcoxon rank sum test of Alt Vs. Ref base qualities\">",
+            "INFO=<ID=DP,Number=1,Type=Integer,Description=\"Approximate read depth; some reads may have been filtered\">",
+            "INFO=<ID=ExcessHet,Number=1,Type=Float,Description=\"Phred-scaled p-value for exact test of excess heterozygosity\">",
+            "INFO=<ID=FS,Number=1,Type=Float,Description=\"Phred-scaled p-value using Fisher's exact test to detect strand bias\">",
+            "INFO=<ID=MLEAC,Number=A,Type=Integer,Description=\"Maximum likelihood expectation (MLE) for the allele counts (not necessarily the same as the AC), for each ALT allele, in the same order as listed\">",
+            "INFO=<ID=MLEAF,Number=A,Type=Float,Description=\"Maximum likelihood expectation (MLE) for the allele frequency (not necessarily the same as the AF), for each ALT allele, in the same order as listed\">",
+            "INFO=<ID=MQ,Number=1,Type=Float,Description=\"RMS Mapping Quality\">",
+            "INFO=<ID=MQRankSum,Number=1,Type=Float,Description=\"Z-score From Wilcoxon rank sum test of Alt vs. Ref read mapping qualities\">",
+            "INFO=<ID=QD,Number=1,Type=Float,Description=\"Variant Confidence/Quality by Depth\">",
+            "INFO=<ID=ReadPosRankSum,Number=1,Type=Float,Description=\"Z-score from Wilcoxon rank sum test of Alt vs. Ref read position bias\">",
+            "INFO=<ID=SOR,Number=1,Type=Float,Description=\"Symmetric Odds Ratio of 2x2 contingency table to detect strand bias\">",
             "FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
-            "FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Informative reads per allele\">",
-            "FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Reads spanning the site\">",
-            "FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality\">",
-            "FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods\">",
+            "FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Allelic depths for the ref and alt alleles in the order listed\">",
+            "FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Approximate read depth (reads with MQ=255 or with bad mates are filtered)\">",
+            "FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype Quality\">",
+            "FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Normalized, Phred-scaled likelihoods for genotypes as defined in the VCF specification\">",
         ]
         .map(String::from),
     );
     m
+}
+
+/// A float as GATK writes it: three decimals under 1 (in size), two from 1 on.
+fn float(d: f64) -> String {
+    if d.abs() < 1.0 {
+        format!("{d:.3}")
+    } else {
+        format!("{d:.2}")
+    }
+}
+
+/// The INFO fields of a call, in GATK's (alphabetical) order; `non_ref` adds a zero count for
+/// gVCF's `<NON_REF>` to the per-ALT keys, and the raw mapping-quality sums.
+fn info(c: &Call, non_ref: bool) -> Vec<(String, Option<String>)> {
+    let an = c.gt.len();
+    let mut ac: Vec<usize> = (1..=c.site.alts.len())
+        .map(|a| c.gt.iter().filter(|&&g| g == a).count())
+        .collect();
+    if non_ref {
+        ac.push(0);
+    }
+    let list = |v: Vec<String>| v.join(",");
+    let counts = list(ac.iter().map(usize::to_string).collect());
+    let freqs = list(
+        ac.iter()
+            .map(|&n| float(n as f64 / an.max(1) as f64))
+            .collect(),
+    );
+    let depth: u32 = c.ad.iter().sum();
+    let mut out: Vec<(&str, Option<String>)> = vec![
+        ("AC", Some(counts.clone())),
+        ("AF", Some(freqs.clone())),
+        ("AN", Some(an.to_string())),
+        ("BaseQRankSum", c.ann.base_q_rank.map(float)),
+        ("DP", Some(c.dp.to_string())),
+        ("ExcessHet", Some(float(EXCESS_HET_ONE_SAMPLE))),
+        ("FS", Some(float(c.fs))),
+        ("MLEAC", Some(counts)),
+        ("MLEAF", Some(freqs)),
+        ("MQ", c.ann.mq().map(float)),
+        ("MQRankSum", c.ann.mq_rank.map(float)),
+        ("QD", (depth > 0).then(|| float(c.qual / f64::from(depth)))),
+    ];
+    if non_ref {
+        out.push((
+            "RAW_MQandDP",
+            Some(format!("{},{}", c.ann.mq_sq, c.ann.mq_n)),
+        ));
+    }
+    out.push(("ReadPosRankSum", c.ann.read_pos_rank.map(float)));
+    out.push(("SOR", Some(float(c.sor))));
+    out.into_iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 fn join(v: &[u32]) -> String {
@@ -69,11 +140,7 @@ pub(crate) fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
     } else {
         c.filters.iter().map(|f| f.to_string()).collect()
     };
-    r.info = vec![
-        ("DP".into(), Some(c.dp.to_string())),
-        ("FS".into(), Some(format!("{:.3}", c.fs))),
-        ("SOR".into(), Some(format!("{:.3}", c.sor))),
-    ];
+    r.info = info(c, non_ref);
     r.format = ["GT", "AD", "DP", "GQ", "PL"].map(String::from).to_vec();
     r.samples = vec![vec![
         c.gt.iter()
