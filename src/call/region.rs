@@ -246,11 +246,51 @@ fn haplotype_events(
         if hap_events.len() >= o.window.max_haps + o.window.max_pileup_haps {
             break;
         }
-        if !hap_events.iter().flatten().any(|x| *x == e) {
+        if !hap_events.iter().any(|h| h.len() == 1 && h[0] == e) {
             hap_events.push(vec![e]);
         }
     }
+    let cap = o.window.max_haps + o.window.max_pileup_haps;
+    combine_pairs(&mut hap_events, cap, |evs| {
+        allele::apply(contig, ws, we, evs)
+    });
     Ok(hap_events)
+}
+
+/// Adds, up to `cap` haplotypes, each pair of single-event haplotypes whose events lie apart:
+/// a read that carries both would otherwise be scored only against haplotypes with one or the
+/// other, and credited to whichever costs it less at each site (beside a homopolymer, a read
+/// with a SNP and a 2-base insertion went to the insertion's haplotype, REF at the SNP). A pair
+/// that spells a haplotype already there (an insertion and a deletion that together make a
+/// SNP) is left out: reads would split between the two.
+fn combine_pairs(
+    hap_events: &mut Vec<Vec<Event>>,
+    cap: usize,
+    spell: impl Fn(&[Event]) -> Vec<u8>,
+) {
+    let mut spelled: Vec<Vec<u8>> = hap_events.iter().map(|h| spell(h)).collect();
+    let singles: Vec<Event> = hap_events
+        .iter()
+        .filter(|h| h.len() == 1)
+        .map(|h| h[0].clone())
+        .collect();
+    for (i, a) in singles.iter().enumerate() {
+        for b in &singles[i + 1..] {
+            let (first, second) = if a.pos <= b.pos { (a, b) } else { (b, a) };
+            if first.pos + first.reference.len() as i64 >= second.pos {
+                continue;
+            }
+            if hap_events.len() >= cap {
+                return;
+            }
+            let pair = vec![first.clone(), second.clone()];
+            let seq = spell(&pair);
+            if !spelled.contains(&seq) {
+                spelled.push(seq);
+                hap_events.push(pair);
+            }
+        }
+    }
 }
 
 /// Prepares one window: its haplotypes and, for every read reaching into the active span, a
