@@ -7,6 +7,7 @@ pub(crate) mod call;
 pub(crate) mod concat;
 pub(crate) mod demo;
 pub(crate) mod eval;
+pub(crate) mod gvcf_flags;
 pub(crate) mod index;
 pub(crate) mod kernels;
 pub(crate) mod lane_flags;

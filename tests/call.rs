@@ -269,6 +269,8 @@ fn gvcf_blocks_tile_the_contig_between_variant_records() {
         "-o",
         g.to_str().unwrap(),
         "--gvcf",
+        "--gvcf-gq-bands",
+        "1,10,20,30,40,50,60,99",
         "-q",
     ]);
     let recs = records(&g);

@@ -135,6 +135,12 @@ pub(crate) struct CallOpts {
     pub ploidy: PloidyOpts,
 }
 
+/// GATK HaplotypeCaller's default GQ bands as lower edges: one band per GQ from 0 to 59, then
+/// 60-69, 70-79, 80-89, 90-98 and 99.
+fn gatk_bands() -> Vec<u32> {
+    (0..60).chain([60, 70, 80, 90, 99]).collect()
+}
+
 impl Default for CallOpts {
     fn default() -> Self {
         CallOpts {
@@ -192,7 +198,7 @@ impl Default for CallOpts {
                 low_fraction: 0.35,
             },
             gvcf: GvcfOpts {
-                bands: vec![0, 1, 10, 20, 30, 40, 50, 60, 99],
+                bands: gatk_bands(),
                 min_base_qual: 10,
                 deletion_error: 1e-3,
             },
@@ -239,7 +245,7 @@ impl CallOpts {
             || bands.iter().any(|&b| b > 99)
         {
             return bad(format!(
-                "gVCF GQ bands {bands:?}: ascending lower edges from 0, at most 99"
+                "gVCF GQ bands {bands:?} (lower edges; --gvcf-gq-bands takes the upper ones): ascending from 0, at most 99"
             ));
         }
         Ok(())

@@ -30,6 +30,13 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
             "FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description=\"Minimum DP observed within the GVCF block\">"
                 .into(),
         );
+        // One line per GQ band, as GATK writes them.
+        for (i, &lo) in o.gvcf.bands.iter().enumerate() {
+            let hi = o.gvcf.bands.get(i + 1).copied().unwrap_or(100);
+            m.push(format!(
+                "GVCFBlock{lo}-{hi}=minGQ={lo}(inclusive),maxGQ={hi}(exclusive)"
+            ));
+        }
         m.push("INFO=<ID=RAW_MQandDP,Number=2,Type=Integer,Description=\"Raw data (sum of squared MQ and total depth) for improved RMS Mapping Quality calculation. Incompatible with deprecated RAW_MQ formulation.\">".into());
     }
     m.extend(

@@ -22,9 +22,8 @@ pub(crate) struct Args {
     /// BED file of regions to call.
     #[arg(short = 'L', long = "regions-file")]
     pub bed: Option<PathBuf>,
-    /// Write a gVCF (reference blocks and the <NON_REF> allele).
-    #[arg(long)]
-    pub gvcf: bool,
+    #[command(flatten)]
+    pub gvcf: super::gvcf_flags::GvcfFlags,
     /// Call only part I of M of balanced length (whole shards of the calling grid); `zenome
     /// concat` joins the M parts into exactly the whole call.
     #[arg(long, value_name = "I/M", value_parser = parse_scatter)]
@@ -47,7 +46,8 @@ pub(crate) fn run(a: Args) -> Result<()> {
     let mut cfg = CallConfig::new(a.reference, a.bam, a.output, super::command_line());
     cfg.regions = a.regions;
     cfg.bed = a.bed;
-    cfg.gvcf = a.gvcf;
+    cfg.gvcf = a.gvcf.gvcf;
+    a.gvcf.apply(&mut cfg.opts.gvcf);
     cfg.scatter = a.scatter;
     cfg.opts.reads.min_mapq = a.min_mapq;
     cfg.opts.genotype.min_qual = a.min_qual;

@@ -24,9 +24,8 @@ pub(crate) struct Args {
     /// Output prefix: PREFIX.bam(.bai), PREFIX.vcf.gz(.tbi), PREFIX.dup_metrics.txt.
     #[arg(short = 'o', long)]
     pub output: PathBuf,
-    /// Write a gVCF.
-    #[arg(long)]
-    pub gvcf: bool,
+    #[command(flatten)]
+    pub gvcf: super::gvcf_flags::GvcfFlags,
     /// Fragments per batch (does not change the output).
     #[arg(long, default_value_t = DEFAULT_BATCH)]
     pub batch_size: usize,
@@ -111,7 +110,8 @@ pub(crate) fn run(a: Args) -> Result<()> {
         PathBuf::from(format!("{prefix}.vcf.gz")),
         super::command_line(),
     );
-    call.gvcf = a.gvcf;
+    call.gvcf = a.gvcf.gvcf;
+    a.gvcf.apply(&mut call.opts.gvcf);
     call.opts.ploidy = a.ploidy.opts();
     align.validate()?;
     call.opts.validate()?;
