@@ -162,7 +162,7 @@ impl Default for CallOpts {
             },
             pileup: PileupOpts {
                 min_indel_reads: 2,
-                min_snp_reads: 3,
+                min_snp_reads: 2,
                 min_snp_qual: 20,
                 long_indel: 8,
             },
