@@ -122,11 +122,11 @@ mod tests {
             rev: false,
             mapq: 37,
         };
-        // Aligned bases 0..16 (after the 2 clipped); position 100 is aligned base 0.
-        assert_eq!(r.base_at(100), Some((2, 0)));
-        assert_eq!(r.base_at(103), Some((5, 3)));
+        // 18 read bases, the 2 clipped counted: position 100 is read base 2.
+        assert_eq!(r.base_at(100), Some((2, 2)));
+        assert_eq!(r.base_at(103), Some((5, 5)));
         assert_eq!(r.base_at(108), None);
-        // 110 is aligned base 8 of 16: 7 from the far end.
+        // 110 is read base 10 of 18, past the middle (9): 18 - 1 - 10 = 7 from the far end.
         assert_eq!(r.base_at(110), Some((10, 7)));
         assert_eq!(r.base_at(117), Some((17, 0)));
         assert_eq!(r.base_at(118), None);

@@ -126,6 +126,55 @@ pub(crate) fn genotypes(n: usize, ploidy: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// The most genotypes one site is genotyped over (GATK's default cap): beyond it, the alternate
+/// alleles that the fewest reads favour are left out.
+const MAX_GENOTYPES: usize = 1024;
+
+/// How many genotypes `ploidy` copies of `n` alleles make: C(n + ploidy - 1, ploidy).
+fn genotype_count(n: usize, ploidy: usize) -> usize {
+    (1..=ploidy).fold(1usize, |c, k| c.saturating_mul(n + k - 1) / k)
+}
+
+/// `site` with only the alternate alleles most reads favour, as many as keep its genotypes
+/// (`<NON_REF>` included) within [`MAX_GENOTYPES`]; haplotypes with a dropped allele are
+/// left out of its reads' allele likelihoods.
+fn within_cap(site: &Site, reads: &[ReadLik<'_>], ploidy: usize, cap: f64) -> Site {
+    let n = site.alts.len() + 1;
+    if genotype_count(n + 1, ploidy) <= MAX_GENOTYPES {
+        return site.clone();
+    }
+    let mut favoured = vec![0usize; n];
+    for r in reads {
+        let l = allele_liks(site, r, n, cap);
+        let best = (0..n).fold(0, |m, i| if l[i] > l[m] { i } else { m });
+        favoured[best] += 1;
+    }
+    let mut alts: Vec<usize> = (1..n).collect();
+    alts.sort_by_key(|&a| (std::cmp::Reverse(favoured[a]), a));
+    let mut keep = alts.len();
+    while keep > 1 && genotype_count(keep + 2, ploidy) > MAX_GENOTYPES {
+        keep -= 1;
+    }
+    let mut kept: Vec<usize> = alts[..keep].to_vec();
+    kept.sort_unstable();
+    Site {
+        pos: site.pos,
+        reference: site.reference.clone(),
+        alts: kept.iter().map(|&a| site.alts[a - 1].clone()).collect(),
+        hap_allele: site
+            .hap_allele
+            .iter()
+            .map(|&a| match a {
+                0 => 0,
+                a => kept
+                    .iter()
+                    .position(|&k| k == a)
+                    .map_or(usize::MAX, |i| i + 1),
+            })
+            .collect(),
+    }
+}
+
 /// Genotypes a site at `ploidy`; when the genotype leaves alleles unused, they are dropped, the
 /// alleles trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
 pub(crate) fn genotype(
@@ -134,6 +183,8 @@ pub(crate) fn genotype(
     ploidy: usize,
     o: &GenotypeOpts,
 ) -> Option<Call> {
+    let capped = within_cap(site, reads, ploidy, o.mismapping_cap);
+    let site = &capped;
     let call = genotype_all(site, reads, ploidy, o)?;
     let used: Vec<usize> = (1..=site.alts.len())
         .filter(|a| call.gt.contains(a))
@@ -147,7 +198,11 @@ pub(crate) fn genotype(
     let hap_allele = site
         .hap_allele
         .iter()
-        .map(|&a| used.iter().position(|&u| u == a).map_or(0, |i| i + 1))
+        .map(|&a| match a {
+            // Left out by `within_cap`: stays out.
+            usize::MAX => usize::MAX,
+            a => used.iter().position(|&u| u == a).map_or(0, |i| i + 1),
+        })
         .collect();
     genotype_all(
         &Site {
@@ -243,8 +298,10 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
 fn allele_liks(site: &Site, r: &ReadLik, n: usize, cap: f64) -> Vec<f64> {
     let mut out = vec![f64::NEG_INFINITY; n];
     for (h, &l) in r.liks.iter().enumerate() {
-        let a = site.hap_allele[h];
-        out[a] = out[a].max(l);
+        // A haplotype whose allele was left out (see `within_cap`) counts for none.
+        if let Some(o) = out.get_mut(site.hap_allele[h]) {
+            *o = o.max(l);
+        }
     }
     let best = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     out.iter().map(|&l| l.max(best - cap)).collect()
@@ -403,6 +460,38 @@ mod tests {
         assert_eq!(diploid.len(), 6);
         assert_eq!(genotypes(2, 3).len(), 4);
         assert_eq!(genotypes(3, 3).len(), 10);
+    }
+
+    #[test]
+    fn many_alleles_at_a_high_ploidy_are_cut_to_the_genotype_cap() {
+        assert_eq!(genotype_count(3, 2), 6);
+        assert_eq!(genotype_count(13, 8), genotypes(13, 8).len());
+        // Twelve alternate alleles, each favoured by fewer reads than the one before.
+        let site = Site {
+            pos: 100,
+            reference: vec![0],
+            alts: (1..=12).map(|a| vec![0, a]).collect(),
+            hap_allele: (0..=12).collect(),
+        };
+        let reads: Vec<ReadLik> = (1..=12usize)
+            .flat_map(|a| {
+                (0..(20 - a)).map(move |_| {
+                    let mut liks = vec![-6.0; 13];
+                    liks[a] = -1.0;
+                    ReadLik {
+                        liks,
+                        rev: false,
+                        span: (0, 200),
+                        aln: None,
+                    }
+                })
+            })
+            .collect();
+        let c = genotype(&site, &reads, 4, &opts()).unwrap();
+        assert!(genotype_count(c.site.alts.len() + 2, 4) <= MAX_GENOTYPES);
+        assert_eq!(c.pl.len(), genotype_count(c.site.alts.len() + 1, 4));
+        // The best-supported alleles stay (the genotype may use only some of them).
+        assert!(c.gt.iter().all(|&a| a <= 4), "{:?}", c.gt);
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl ContigPloidy {
             .ranges
             .iter()
             .flat_map(|r| [r.0, r.1])
-            .filter(|&c| c > start && c < end)
+            .filter(|&c| c > start && c < end && self.at(c - 1) != self.at(c))
             .collect();
         cuts.sort_unstable();
         cuts.dedup();

@@ -22,25 +22,24 @@ pub(crate) struct AlnRead {
 }
 
 impl AlnRead {
-    /// The base aligned to reference position `pos`: its quality, and its distance in aligned
-    /// bases (soft clips left out) from the nearer end of the read, as GATK's ReadPosRankSum
-    /// folds it. None where the read does not align a base there (a deletion, or outside).
+    /// The base aligned to reference position `pos`: its quality, and its place in the read as
+    /// GATK's ReadPosRankSum takes it (the index in the read, soft clips counted, folded to the
+    /// nearer end when past the middle: `n - 1 - i` for `i > n / 2`). None where the read does
+    /// not align a base there (a deletion, or outside).
     pub(crate) fn base_at(&self, pos: i64) -> Option<(u8, u32)> {
-        let clipped = |op: Option<&CigarOp>| match op {
-            Some(op) if op.kind == Kind::SoftClip => op.len as usize,
-            _ => 0,
-        };
-        let lead = clipped(self.ops.first());
-        let aligned = self.seq.len() - lead - clipped(self.ops.last()).min(self.seq.len() - lead);
+        let n = self.seq.len();
         let (mut rp, mut q) = (self.pos, 0usize);
         for op in &self.ops {
             let len = i64::from(op.len);
             match op.kind {
                 Kind::Match if pos >= rp && pos < rp + len => {
                     let at = q + (pos - rp) as usize;
-                    let off = at.checked_sub(lead)?;
-                    let from_end = aligned.checked_sub(off + 1)?;
-                    return Some((*self.qual.get(at)?, off.min(from_end) as u32));
+                    let folded = if at > n / 2 {
+                        n.checked_sub(at + 1)?
+                    } else {
+                        at
+                    };
+                    return Some((*self.qual.get(at)?, folded as u32));
                 }
                 Kind::Match => {
                     rp += len;

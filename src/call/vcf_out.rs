@@ -66,7 +66,7 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
     m
 }
 
-/// A float as GATK writes it: three decimals under 1 (in size), two from 1 on.
+/// An allele frequency as GATK writes it: three decimals under 1, two from 1 on.
 fn float(d: f64) -> String {
     if d.abs() < 1.0 {
         format!("{d:.3}")
@@ -97,15 +97,18 @@ fn info(c: &Call, non_ref: bool) -> Vec<(String, Option<String>)> {
         ("AC", Some(counts.clone())),
         ("AF", Some(freqs.clone())),
         ("AN", Some(an.to_string())),
-        ("BaseQRankSum", c.ann.base_q_rank.map(float)),
+        ("BaseQRankSum", c.ann.base_q_rank.map(|z| format!("{z:.3}"))),
         ("DP", Some(c.dp.to_string())),
-        ("ExcessHet", Some(float(EXCESS_HET_ONE_SAMPLE))),
-        ("FS", Some(float(c.fs))),
+        ("ExcessHet", Some(format!("{EXCESS_HET_ONE_SAMPLE:.4}"))),
+        ("FS", Some(format!("{:.3}", c.fs))),
         ("MLEAC", Some(counts)),
         ("MLEAF", Some(freqs)),
-        ("MQ", c.ann.mq().map(float)),
-        ("MQRankSum", c.ann.mq_rank.map(float)),
-        ("QD", (depth > 0).then(|| float(c.qual / f64::from(depth)))),
+        ("MQ", c.ann.mq().map(|m| format!("{m:.2}"))),
+        ("MQRankSum", c.ann.mq_rank.map(|z| format!("{z:.3}"))),
+        (
+            "QD",
+            (depth > 0).then(|| format!("{:.2}", c.qual / f64::from(depth))),
+        ),
     ];
     if non_ref {
         out.push((
@@ -113,8 +116,11 @@ fn info(c: &Call, non_ref: bool) -> Vec<(String, Option<String>)> {
             Some(format!("{},{}", c.ann.mq_sq, c.ann.mq_n)),
         ));
     }
-    out.push(("ReadPosRankSum", c.ann.read_pos_rank.map(float)));
-    out.push(("SOR", Some(float(c.sor))));
+    out.push((
+        "ReadPosRankSum",
+        c.ann.read_pos_rank.map(|z| format!("{z:.3}")),
+    ));
+    out.push(("SOR", Some(format!("{:.3}", c.sor))));
     out.into_iter()
         .filter(|(_, v)| v.is_some())
         .map(|(k, v)| (k.to_string(), v))

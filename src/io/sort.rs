@@ -67,6 +67,14 @@ impl Sorter {
         if full && !self.entries.is_empty() {
             self.spill()?;
         }
+        if bytes.len() > self.buf.capacity() {
+            // Larger than the whole buffer: a run of its own, the buffer kept at its size.
+            let kept = std::mem::replace(&mut self.buf, bytes.to_vec());
+            self.entries.push((key, 0, bytes.len() as u32));
+            self.spill()?;
+            self.buf = kept;
+            return Ok(());
+        }
         self.entries
             .push((key, self.buf.len() as u32, bytes.len() as u32));
         self.buf.extend_from_slice(bytes);
@@ -214,5 +222,30 @@ mod tests {
         assert_eq!(a.len(), 5000);
         assert!(a.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_record_larger_than_the_buffer_is_a_run_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Sorter::new(1 << 16, dir.path()).unwrap();
+        let big = vec![7u8; 200_000];
+        for i in 0..50u64 {
+            let bytes = if i % 10 == 3 {
+                &big[..]
+            } else {
+                &i.to_le_bytes()[..]
+            };
+            s.push(sort_key(0, (50 - i) as i64, i), bytes).unwrap();
+        }
+        assert!(s.buf.capacity() < 1 << 16, "{}", s.buf.capacity());
+        let mut seen = Vec::new();
+        s.finish(|k, bytes| {
+            assert_eq!(bytes.len(), if k.1 % 10 == 3 { 200_000 } else { 8 });
+            seen.push(k);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 50);
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]));
     }
 }

@@ -153,6 +153,18 @@ impl Plan {
     fn new(cfg: &CallConfig, contigs: Vec<Contig>, tids: Vec<Option<usize>>) -> Result<Plan> {
         let ivs = intervals(cfg, &contigs, &tids)?;
         let size = cfg.opts.window.shard;
+        if let Some(name) = cfg
+            .opts
+            .ploidy
+            .haploid
+            .iter()
+            .find(|h| !contigs.iter().any(|c| &c.name == *h))
+        {
+            return Err(Error::Usage(format!(
+                "--haploid-contigs: {} has no contig '{name}'",
+                cfg.reference.display()
+            )));
+        }
         let ploidy: Vec<ContigPloidy> = contigs
             .iter()
             .map(|c| cfg.opts.ploidy.contig(&c.name, c.seq.len() as u64))
