@@ -383,3 +383,81 @@ fn emu_device_gives_byte_identical_bam_and_vcf() {
         "gVCF bodies differ between cpu and emu"
     );
 }
+
+/// bwa's command line as GATK's WARP pipeline writes it (`bwa mem -K 100000000 -p -v 3 -t 2 REF -`
+/// reading interleaved pairs from a pipe, SAM to standard output): the same records as the two
+/// mate files give.
+#[test]
+fn interleaved_pairs_from_standard_input_with_bwa_flags() {
+    use std::io::{BufRead, Write};
+    let reference = test_data("sim-60k/ref.fa");
+    let (r1, r2) = (
+        test_data("sim-60k/reads_1.fq.gz"),
+        test_data("sim-60k/reads_2.fq.gz"),
+    );
+    let lines = |p: &str| -> Vec<String> {
+        let f = std::fs::File::open(p).unwrap();
+        std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f))
+            .lines()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let (a, b) = (lines(&r1), lines(&r2));
+    let mut interleaved = String::new();
+    for (x, y) in a.chunks(4).zip(b.chunks(4)) {
+        for l in x.iter().chain(y) {
+            interleaved.push_str(l);
+            interleaved.push('\n');
+        }
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
+        .args([
+            "align",
+            "-K",
+            "100000000",
+            "-p",
+            "-v",
+            "3",
+            "-t",
+            "2",
+            &reference,
+            "-",
+            "-o",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(interleaved.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let two = ok(&["align", &reference, &r1, &r2, "-o", "-", "-t", "2", "-q"]);
+    let body = |o: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(o)
+            .lines()
+            .filter(|l| !l.starts_with('@'))
+            .map(String::from)
+            .collect()
+    };
+    let (piped, files) = (body(&out.stdout), body(&two.stdout));
+    let primary = piped
+        .iter()
+        .filter(|l| l.split('\t').nth(1).unwrap().parse::<u16>().unwrap() & 0x900 == 0)
+        .count();
+    assert_eq!(primary, 2 * a.len() / 4);
+    assert_eq!(piped, files);
+    // An odd number of records is an input error naming the read.
+    let odd = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
+        .args(["align", "-p", &reference, &r1, "-o", "-", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(odd.status.code(), Some(1));
+}

@@ -46,12 +46,22 @@ pub(crate) struct Args {
     /// Write the insert-size model used (mean, sd, proper range) to FILE.
     #[arg(long, value_name = "FILE")]
     pub insert_size_out: Option<PathBuf>,
+    /// bwa's -K (bases per batch): accepted for bwa command lines; zenome's output is the same
+    /// whatever the batching.
+    #[arg(short = 'K', value_name = "N")]
+    pub bwa_batch_bases: Option<u64>,
+    /// bwa's -v (verbosity): 0 or 1 print nothing but errors, as -q; higher is the default.
+    #[arg(short = 'v', value_name = "N")]
+    pub verbosity: Option<u8>,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
 
-pub(crate) fn run(a: Args) -> Result<()> {
+pub(crate) fn run(mut a: Args) -> Result<()> {
     let started = Instant::now();
+    // -K changes nothing here (see its help); -v 0 or 1 is -q.
+    let _ = a.bwa_batch_bases;
+    a.run.quiet |= matches!(a.verbosity, Some(0 | 1));
     let backend = a.run.start()?;
     let mut cfg = AlignConfig::new(
         a.reference,

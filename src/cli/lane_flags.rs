@@ -18,6 +18,9 @@ pub(crate) struct LaneFlags {
     /// the lanes of one sample, instead of FASTQ files; each lane gets its read group.
     #[arg(long, conflicts_with_all = ["reads", "read_group"])]
     pub fastq_list: Option<PathBuf>,
+    /// The one FASTQ holds pairs interleaved, each read followed by its mate (bwa's -p).
+    #[arg(short = 'p', long, conflicts_with = "fastq_list")]
+    pub interleaved: bool,
 }
 
 impl LaneFlags {
@@ -36,6 +39,13 @@ impl LaneFlags {
             .as_deref()
             .map(parse_read_group)
             .transpose()?;
-        Ok(vec![Lane::positional(&self.reads, rg)])
+        if self.interleaved && self.reads.len() != 1 {
+            return Err(Error::Usage(
+                "-p (interleaved pairs) takes one FASTQ, not two".into(),
+            ));
+        }
+        let mut lane = Lane::positional(&self.reads, rg);
+        lane.files.interleaved = self.interleaved;
+        Ok(vec![lane])
     }
 }

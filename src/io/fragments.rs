@@ -19,11 +19,14 @@ pub(crate) struct Fragment {
     pub r2: Option<Read>,
 }
 
-/// The read files of one lane: one (single-end) or two (pairs).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The read files of one lane: one (single-end, or pairs interleaved as bwa's `-p` reads
+/// them) or two (pairs).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct LaneFiles {
     pub r1: PathBuf,
     pub r2: Option<PathBuf>,
+    /// `r1` holds both reads of each pair, one after the other.
+    pub interleaved: bool,
 }
 
 /// The most lanes one run reads.
@@ -118,6 +121,7 @@ impl FragmentReader {
     /// The current lane's next fragment; None at its end (or after the last lane).
     fn next_fragment(&mut self) -> Result<Option<Fragment>> {
         let (in_lane, lane) = (self.in_lane, self.lane as u16);
+        let interleaved = self.lanes.get(self.lane).is_some_and(|l| l.interleaved);
         let Some((r1, r2)) = &mut self.open else {
             return Ok(None);
         };
@@ -139,6 +143,19 @@ impl FragmentReader {
             f.r2 = Some(second);
         } else if !got1 {
             return Ok(None);
+        } else if interleaved {
+            let mut second = Read::default();
+            if !r1.next_into(&mut second)? {
+                return Err(Error::input(
+                    r1.path(),
+                    format!(
+                        "interleaved pairs (-p): read '{}' has no mate (an odd number of records)",
+                        String::from_utf8_lossy(&f.r1.name)
+                    ),
+                ));
+            }
+            check_names(&f.r1, &second, r1.path(), in_lane)?;
+            f.r2 = Some(second);
         }
         self.next += 1;
         self.in_lane += 1;
@@ -193,14 +210,17 @@ mod tests {
             LaneFiles {
                 r1: fastq(d, "a1.fq", &["a", "b", "c"]),
                 r2: Some(fastq(d, "a2.fq", &["a", "b", "c"])),
+                interleaved: false,
             },
             LaneFiles {
                 r1: fastq(d, "e1.fq", &[]),
                 r2: Some(fastq(d, "e2.fq", &[])),
+                interleaved: false,
             },
             LaneFiles {
                 r1: fastq(d, "b1.fq", &["d", "e"]),
                 r2: Some(fastq(d, "b2.fq", &["d", "x"])),
+                interleaved: false,
             },
         ];
         let mut r = FragmentReader::open_lanes(lanes).unwrap();
@@ -226,11 +246,11 @@ mod tests {
         let lanes = vec![
             LaneFiles {
                 r1: fastq(d, "a.fq", &["a"]),
-                r2: None,
+                ..Default::default()
             },
             LaneFiles {
                 r1: gone.clone(),
-                r2: None,
+                ..Default::default()
             },
         ];
         let mut r = FragmentReader::open_lanes(lanes).unwrap();

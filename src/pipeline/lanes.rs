@@ -27,6 +27,7 @@ impl Lane {
             files: LaneFiles {
                 r1: reads[0].clone(),
                 r2: reads.get(1).cloned(),
+                interleaved: false,
             },
             read_group,
         }
@@ -71,6 +72,7 @@ pub(crate) fn from_fastq_list(list: &Path) -> Result<Vec<Lane>> {
                 files: LaneFiles {
                     r1: e.r1.clone(),
                     r2: e.r2.clone(),
+                    interleaved: false,
                 },
                 read_group: Some(ReadGroup {
                     id: e.rgid.clone(),
