@@ -211,6 +211,7 @@ impl<'a> Aligner<'a> {
             contigs: &self.contigs,
             reference: self.index.seq(),
             read_group: None,
+            soft_clip_supplementary: self.opts.soft_clip_supplementary,
         };
         let done: Vec<(Vec<SamRecord>, DupEnds)> = frags
             .par_iter()

@@ -420,6 +420,7 @@ fn interleaved_pairs_from_standard_input_with_bwa_flags() {
             "3",
             "-t",
             "2",
+            "-Y",
             &reference,
             "-",
             "-o",
@@ -439,7 +440,9 @@ fn interleaved_pairs_from_standard_input_with_bwa_flags() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let two = ok(&["align", &reference, &r1, &r2, "-o", "-", "-t", "2", "-q"]);
+    let two = ok(&[
+        "align", "-Y", &reference, &r1, &r2, "-o", "-", "-t", "2", "-q",
+    ]);
     let body = |o: &[u8]| -> Vec<String> {
         String::from_utf8_lossy(o)
             .lines()
@@ -454,6 +457,29 @@ fn interleaved_pairs_from_standard_input_with_bwa_flags() {
         .count();
     assert_eq!(primary, 2 * a.len() / 4);
     assert_eq!(piped, files);
+    // Without -Y, supplementary records are hard-clipped, as bwa writes them; the others are
+    // unchanged.
+    let hard = body(&ok(&["align", &reference, &r1, &r2, "-o", "-", "-t", "2", "-q"]).stdout);
+    let is_sup = |l: &&String| l.split('\t').nth(1).unwrap().parse::<u16>().unwrap() & 0x800 != 0;
+    let cigar = |l: &String| l.split('\t').nth(5).unwrap().to_string();
+    let (soft_sup, hard_sup): (Vec<&String>, Vec<&String>) = (
+        files.iter().filter(is_sup).collect(),
+        hard.iter().filter(is_sup).collect(),
+    );
+    assert!(!soft_sup.is_empty() && soft_sup.len() == hard_sup.len());
+    assert!(
+        soft_sup
+            .iter()
+            .all(|l| cigar(l).contains('S') && !cigar(l).contains('H'))
+    );
+    assert!(
+        hard_sup
+            .iter()
+            .all(|l| cigar(l).contains('H') && !cigar(l).contains('S'))
+    );
+    let others =
+        |v: &[String]| -> Vec<String> { v.iter().filter(|l| !is_sup(l)).cloned().collect() };
+    assert_eq!(others(&files), others(&hard));
     // An odd number of records is an input error naming the read.
     let odd = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
         .args(["align", "-p", &reference, &r1, "-o", "-", "-q"])

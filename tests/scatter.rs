@@ -96,7 +96,8 @@ fn scattered(d: &Path, reads: &[String], list: bool, chunks: usize, parts: usize
         let out = d.join(format!("c{}.zchunk", i + 1));
         let list_path = c.join("fastq_list.csv");
         let (r1, r2) = (c.join("reads_1.fq.gz"), c.join("reads_2.fq.gz"));
-        let mut args = vec!["align", &reference];
+        // -Y: supplementary records soft-clipped, as `run` writes them.
+        let mut args = vec!["align", "-Y", &reference];
         if list {
             args.extend(["--fastq-list", s(&list_path)]);
         } else {
@@ -222,6 +223,7 @@ fn concat_refuses_parts_that_do_not_make_a_whole() {
         let out = d.join(format!("c{i}.zchunk"));
         ok(&[
             "align",
+            "-Y",
             &reference,
             s(&c.join("reads_1.fq.gz")),
             s(&c.join("reads_2.fq.gz")),

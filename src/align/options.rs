@@ -18,6 +18,10 @@ pub(crate) struct AlignOpts {
     pub unpaired_penalty: i32,
     /// The read group ID put in the RG tag of each lane's records (none: no RG tags).
     pub read_groups: Vec<Vec<u8>>,
+    /// Supplementary records keep their clipped bases (soft clips, bwa's -Y); otherwise they
+    /// are hard-clipped, as bwa writes them by default. `run` keeps them (the caller reads
+    /// them); `align` follows `-Y`.
+    pub soft_clip_supplementary: bool,
 }
 
 impl Default for AlignOpts {
@@ -29,6 +33,7 @@ impl Default for AlignOpts {
             max_extend: 8,
             unpaired_penalty: 17,
             read_groups: Vec::new(),
+            soft_clip_supplementary: true,
         }
     }
 }

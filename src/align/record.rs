@@ -45,6 +45,8 @@ pub(crate) struct Finisher<'a> {
     pub contigs: &'a [ContigInfo],
     pub reference: &'a [u8],
     pub read_group: Option<&'a [u8]>,
+    /// Supplementary records keep soft clips (else hard clips, bwa's default).
+    pub soft_clip_supplementary: bool,
 }
 
 impl Finisher<'_> {
@@ -72,6 +74,10 @@ impl Finisher<'_> {
                 self.set_mate(&mut rec, mate);
                 add_sa(&mut rec, self, me.aln, me.mapq);
                 add_sa(&mut primary, self, Some(sup), q);
+                // After the SA tags, which read the whole sequence.
+                if !self.soft_clip_supplementary {
+                    hard_clip(&mut rec);
+                }
                 out.push(self.finish_tags(primary));
                 out.push(self.finish_tags(rec));
             } else {
@@ -161,6 +167,24 @@ impl Finisher<'_> {
         rec.push_int(b"XS", sub);
         rec
     }
+}
+
+/// Turns a record's soft clips into hard clips, dropping the clipped bases and qualities.
+fn hard_clip(rec: &mut SamRecord) {
+    let (mut head, mut tail) = (0usize, 0usize);
+    if let Some(op) = rec.cigar.first_mut().filter(|op| op.kind == Kind::SoftClip) {
+        op.kind = Kind::HardClip;
+        head = op.len as usize;
+    }
+    if rec.cigar.len() > 1
+        && let Some(op) = rec.cigar.last_mut().filter(|op| op.kind == Kind::SoftClip)
+    {
+        op.kind = Kind::HardClip;
+        tail = op.len as usize;
+    }
+    let keep = head..rec.seq.len().saturating_sub(tail).max(head);
+    rec.seq = rec.seq[keep.clone()].to_vec();
+    rec.qual = rec.qual[keep].to_vec();
 }
 
 fn unmapped(read: &Read, f: u16) -> SamRecord {

@@ -50,6 +50,10 @@ pub(crate) struct Args {
     /// whatever the batching.
     #[arg(short = 'K', value_name = "N")]
     pub bwa_batch_bases: Option<u64>,
+    /// Soft-clip supplementary alignments (bwa's -Y); without it they are hard-clipped, as bwa
+    /// writes them.
+    #[arg(short = 'Y')]
+    pub soft_clip_supplementary: bool,
     /// bwa's -v (verbosity): 0 or 1 print nothing but errors, as -q; higher is the default.
     #[arg(short = 'v', value_name = "N")]
     pub verbosity: Option<u8>,
@@ -75,6 +79,7 @@ pub(crate) fn run(mut a: Args) -> Result<()> {
     cfg.insert_size = a.insert_size;
     cfg.insert_size_out = a.insert_size_out;
     cfg.align.min_score = a.min_score;
+    cfg.align.soft_clip_supplementary = a.soft_clip_supplementary;
     cfg.sink.sorted = !a.unsorted;
     cfg.sink.markdup = !a.no_markdup;
     cfg.sink.sort_mem = a.sort_mem.saturating_mul(1 << 20);
