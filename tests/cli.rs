@@ -487,3 +487,52 @@ fn interleaved_pairs_from_standard_input_with_bwa_flags() {
         .unwrap();
     assert_eq!(odd.status.code(), Some(1));
 }
+
+/// bwa's -C: the SAM tags in each FASTQ comment go onto the read's records; what is not a tag
+/// is left out; without -C nothing is added.
+#[test]
+fn comment_tags_are_appended_with_minus_c() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let mut paths = Vec::new();
+    for r in ["reads_1", "reads_2"] {
+        let f = std::fs::File::open(test_data(&format!("sim-60k/{r}.fq.gz"))).unwrap();
+        let lines: Vec<String> = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f))
+            .lines()
+            .take(400)
+            .map(Result::unwrap)
+            .collect();
+        let mut text = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            text.push_str(l);
+            if i % 4 == 0 {
+                text.push_str(" BC:Z:ACGT-TTGA\tRX:Z:AAC not_a_tag\tXI:i:7");
+            }
+            text.push('\n');
+        }
+        let p = dir.path().join(format!("{r}.fq"));
+        std::fs::write(&p, text).unwrap();
+        paths.push(p.display().to_string());
+    }
+    let body = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["align", &reference, &paths[0], &paths[1], "-o", "-", "-q"];
+        args.extend_from_slice(extra);
+        String::from_utf8(ok(&args).stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('@'))
+            .map(String::from)
+            .collect()
+    };
+    let with = body(&["-C"]);
+    assert!(with.len() >= 200);
+    for l in &with {
+        let tags: Vec<&str> = l.split('\t').skip(11).collect();
+        for t in ["BC:Z:ACGT-TTGA", "RX:Z:AAC", "XI:i:7"] {
+            assert!(tags.contains(&t), "{t} missing: {l}");
+        }
+        assert!(!l.contains("not_a_tag"), "{l}");
+    }
+    assert!(body(&[]).iter().all(|l| !l.contains("BC:Z")));
+}

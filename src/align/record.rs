@@ -78,10 +78,10 @@ impl Finisher<'_> {
                 if !self.soft_clip_supplementary {
                     hard_clip(&mut rec);
                 }
-                out.push(self.finish_tags(primary));
-                out.push(self.finish_tags(rec));
+                out.push(self.finish_tags(primary, me.read));
+                out.push(self.finish_tags(rec, me.read));
             } else {
-                out.push(self.finish_tags(primary));
+                out.push(self.finish_tags(primary, me.read));
             }
         }
     }
@@ -101,9 +101,15 @@ impl Finisher<'_> {
         rec
     }
 
-    fn finish_tags(&self, mut rec: SamRecord) -> SamRecord {
+    fn finish_tags(&self, mut rec: SamRecord, read: &Read) -> SamRecord {
         if let Some(rg) = self.read_group {
             rec.push_str(b"RG", rg);
+        }
+        // bwa's -C: the FASTQ comment's SAM tags (the reader keeps comments only then).
+        for token in read.comment.split(|b| b.is_ascii_whitespace()) {
+            if !token.is_empty() {
+                rec.push_sam_tag(token);
+            }
         }
         rec
     }

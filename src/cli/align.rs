@@ -54,6 +54,10 @@ pub(crate) struct Args {
     /// writes them.
     #[arg(short = 'Y')]
     pub soft_clip_supplementary: bool,
+    /// Append the FASTQ comment's SAM tags (e.g. `BC:Z:ACGT`) to each record (bwa's -C); what
+    /// is not a SAM tag is left out.
+    #[arg(short = 'C')]
+    pub append_comment: bool,
     /// bwa's -v (verbosity): 0 or 1 print nothing but errors, as -q; higher is the default.
     #[arg(short = 'v', value_name = "N")]
     pub verbosity: Option<u8>,
@@ -80,6 +84,9 @@ pub(crate) fn run(mut a: Args) -> Result<()> {
     cfg.insert_size_out = a.insert_size_out;
     cfg.align.min_score = a.min_score;
     cfg.align.soft_clip_supplementary = a.soft_clip_supplementary;
+    for lane in &mut cfg.lanes {
+        lane.files.comments = a.append_comment;
+    }
     cfg.sink.sorted = !a.unsorted;
     cfg.sink.markdup = !a.no_markdup;
     cfg.sink.sort_mem = a.sort_mem.saturating_mul(1 << 20);

@@ -25,6 +25,8 @@ pub struct Read {
     pub seq: Vec<u8>,
     /// Phred base qualities (not offset by 33).
     pub qual: Vec<u8>,
+    /// The header's comment after the name (kept only when the reader is asked to: bwa's -C).
+    pub comment: Vec<u8>,
 }
 
 /// Streams records from one FASTQ file.
@@ -33,6 +35,7 @@ pub struct FastqReader {
     path: PathBuf,
     line_no: u64,
     lines: [Vec<u8>; 4],
+    keep_comments: bool,
 }
 
 impl FastqReader {
@@ -53,7 +56,14 @@ impl FastqReader {
             path: path.to_path_buf(),
             line_no: 0,
             lines: Default::default(),
+            keep_comments: false,
         }
+    }
+
+    /// Keeps each header's comment in [`Read::comment`].
+    pub(crate) fn keep_comments(mut self, keep: bool) -> Self {
+        self.keep_comments = keep;
+        self
     }
 
     /// The file this reader reads.
@@ -153,6 +163,14 @@ impl FastqReader {
         }
         read.name.clear();
         read.name.extend_from_slice(name);
+        read.comment.clear();
+        if self.keep_comments {
+            let rest = header[1..]
+                .iter()
+                .position(|b| b.is_ascii_whitespace())
+                .map_or(&[][..], |at| &header[1 + at..]);
+            read.comment.extend_from_slice(rest.trim_ascii());
+        }
         read.seq.clear();
         read.seq.extend(seq.iter().map(|&b| base::encode(b)));
         read.qual.clear();

@@ -27,6 +27,8 @@ pub(crate) struct LaneFiles {
     pub r2: Option<PathBuf>,
     /// `r1` holds both reads of each pair, one after the other.
     pub interleaved: bool,
+    /// Keep the headers' comments (bwa's -C).
+    pub comments: bool,
 }
 
 /// The most lanes one run reads.
@@ -70,9 +72,12 @@ impl FragmentReader {
     fn open_current(&mut self) -> Result<()> {
         self.open = match self.lanes.get(self.lane) {
             Some(l) => Some((
-                FastqReader::open_counted(&l.r1, self.bytes.clone())?,
+                FastqReader::open_counted(&l.r1, self.bytes.clone())?.keep_comments(l.comments),
                 l.r2.as_deref()
-                    .map(|p| FastqReader::open_counted(p, self.bytes.clone()))
+                    .map(|p| {
+                        FastqReader::open_counted(p, self.bytes.clone())
+                            .map(|r| r.keep_comments(l.comments))
+                    })
                     .transpose()?,
             )),
             None => None,
@@ -211,16 +216,19 @@ mod tests {
                 r1: fastq(d, "a1.fq", &["a", "b", "c"]),
                 r2: Some(fastq(d, "a2.fq", &["a", "b", "c"])),
                 interleaved: false,
+                comments: false,
             },
             LaneFiles {
                 r1: fastq(d, "e1.fq", &[]),
                 r2: Some(fastq(d, "e2.fq", &[])),
                 interleaved: false,
+                comments: false,
             },
             LaneFiles {
                 r1: fastq(d, "b1.fq", &["d", "e"]),
                 r2: Some(fastq(d, "b2.fq", &["d", "x"])),
                 interleaved: false,
+                comments: false,
             },
         ];
         let mut r = FragmentReader::open_lanes(lanes).unwrap();

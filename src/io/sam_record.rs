@@ -59,6 +59,43 @@ impl SamRecord {
         self.aux.push(0);
     }
 
+    /// Appends one SAM-text tag (`XX:T:value`, types A, i, f, Z and H), as bwa's -C copies a
+    /// FASTQ comment; false (nothing appended) for anything that is not such a tag.
+    pub(crate) fn push_sam_tag(&mut self, text: &[u8]) -> bool {
+        let (Some(tag), Some(&b':'), Some(&ty), Some(&b':')) =
+            (text.get(..2), text.get(2), text.get(3), text.get(4))
+        else {
+            return false;
+        };
+        let value = &text[5..];
+        let tag_ok = tag[0].is_ascii_alphabetic() && tag[1].is_ascii_alphanumeric();
+        let printable = |v: &[u8]| v.iter().all(|&b| (b' '..=b'~').contains(&b));
+        let encoded: Option<Vec<u8>> = match ty {
+            b'A' if value.len() == 1 && printable(value) => Some(vec![b'A', value[0]]),
+            b'i' => std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| v.parse::<i32>().ok())
+                .map(|v| [&[b'i'][..], &v.to_le_bytes()].concat()),
+            b'f' => std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| v.parse::<f32>().ok())
+                .map(|v| [&[b'f'][..], &v.to_le_bytes()].concat()),
+            b'Z' if printable(value) => Some([&[b'Z'][..], value, &[0]].concat()),
+            b'H' if value.len().is_multiple_of(2) && value.iter().all(u8::is_ascii_hexdigit) => {
+                Some([&[b'H'][..], value, &[0]].concat())
+            }
+            _ => None,
+        };
+        match encoded {
+            Some(bytes) if tag_ok => {
+                self.aux.extend_from_slice(tag);
+                self.aux.extend_from_slice(&bytes);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// End position (exclusive) on the reference.
     pub fn end(&self) -> i64 {
         self.pos + cigar::reference_span(&self.cigar).max(1)

@@ -28,6 +28,7 @@ impl Lane {
                 r1: reads[0].clone(),
                 r2: reads.get(1).cloned(),
                 interleaved: false,
+                comments: false,
             },
             read_group,
         }
@@ -73,6 +74,7 @@ pub(crate) fn from_fastq_list(list: &Path) -> Result<Vec<Lane>> {
                     r1: e.r1.clone(),
                     r2: e.r2.clone(),
                     interleaved: false,
+                    comments: false,
                 },
                 read_group: Some(ReadGroup {
                     id: e.rgid.clone(),
