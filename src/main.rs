@@ -8,6 +8,17 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            // An option zenome does not know (a bwa mem flag not supported, say): one line
+            // naming it, exit 1. Other usage errors keep clap's message with its usage line.
+            if e.kind() == clap::error::ErrorKind::UnknownArgument
+                && let Some(clap::error::ContextValue::String(arg)) =
+                    e.get(clap::error::ContextKind::InvalidArg)
+            {
+                eprintln!(
+                    "zenome: unsupported option '{arg}' (see zenome --help and the subcommand's --help)"
+                );
+                std::process::exit(1);
+            }
             let code = if e.use_stderr() { 1 } else { 0 };
             let _ = e.print();
             std::process::exit(code);
