@@ -8,6 +8,9 @@ use crate::core::Result;
 use crate::pipeline::align_run::{self, AlignConfig, DEFAULT_BATCH};
 use crate::pipeline::sink::SinkOpts;
 
+/// The help heading of bwa mem's flags.
+const BWA: &str = "bwa mem compatible";
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Reference FASTA; its index REF.zmi is used when present.
@@ -28,7 +31,7 @@ pub(crate) struct Args {
     #[arg(long)]
     pub no_markdup: bool,
     /// Minimum alignment score to report (bwa's -T).
-    #[arg(short = 'T', long, default_value_t = AlignOpts::default().min_score)]
+    #[arg(short = 'T', long, default_value_t = AlignOpts::default().min_score, help_heading = BWA)]
     pub min_score: i32,
     /// Fragments per batch (does not change the output).
     #[arg(long, default_value_t = DEFAULT_BATCH)]
@@ -48,18 +51,18 @@ pub(crate) struct Args {
     pub insert_size_out: Option<PathBuf>,
     /// bwa's -K (bases per batch): accepted for bwa command lines; zenome's output is the same
     /// whatever the batching.
-    #[arg(short = 'K', value_name = "N")]
+    #[arg(short = 'K', value_name = "N", help_heading = BWA)]
     pub bwa_batch_bases: Option<u64>,
     /// Soft-clip supplementary alignments (bwa's -Y); without it they are hard-clipped, as bwa
     /// writes them.
-    #[arg(short = 'Y')]
+    #[arg(short = 'Y', help_heading = BWA)]
     pub soft_clip_supplementary: bool,
     /// Append the FASTQ comment's SAM tags (e.g. `BC:Z:ACGT`) to each record (bwa's -C); what
     /// is not a SAM tag is left out.
-    #[arg(short = 'C')]
+    #[arg(short = 'C', help_heading = BWA)]
     pub append_comment: bool,
     /// bwa's -v (verbosity): 0 or 1 print nothing but errors, as -q; higher is the default.
-    #[arg(short = 'v', value_name = "N")]
+    #[arg(short = 'v', value_name = "N", help_heading = BWA)]
     pub verbosity: Option<u8>,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,

@@ -12,14 +12,19 @@ pub(crate) struct LaneFlags {
     #[arg(num_args = 1..=2, required_unless_present = "fastq_list")]
     pub reads: Vec<PathBuf>,
     /// Read group header line, e.g. '@RG\tID:x\tSM:y' (bwa's -R); its SM names the sample.
-    #[arg(short = 'R', long = "read-group")]
+    #[arg(short = 'R', long = "read-group", help_heading = "bwa mem compatible")]
     pub read_group: Option<String>,
     /// A fastq_list.csv (bcl-convert, DRAGEN: RGID,RGSM,RGLB,Lane,Read1File,Read2File) naming
     /// the lanes of one sample, instead of FASTQ files; each lane gets its read group.
     #[arg(long, conflicts_with_all = ["reads", "read_group"])]
     pub fastq_list: Option<PathBuf>,
     /// The one FASTQ holds pairs interleaved, each read followed by its mate (bwa's -p).
-    #[arg(short = 'p', long, conflicts_with = "fastq_list")]
+    #[arg(
+        short = 'p',
+        long,
+        conflicts_with = "fastq_list",
+        help_heading = "bwa mem compatible"
+    )]
     pub interleaved: bool,
 }
 
