@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{
-    bam_header_text, bam_records, files_in, interrupt, many_reads, metrics_rows, ok, test_data,
-    two_lanes, vcf_body, zenome,
+    bam_header_text, bam_records, call_args, files_in, interrupt, many_reads, metrics_rows, ok,
+    test_data, two_lanes, vcf_body, zenome,
 };
 
 /// Checks that a page is well-formed XML and returns the ids of its `figure` elements.
@@ -429,14 +429,12 @@ fn run_calls_while_writing_the_vcf_that_call_writes_from_the_finished_bam() {
     ]);
     let bam = dir.path().join("s.bam");
     let vcf = dir.path().join("called.vcf.gz");
-    ok(&[
-        "call",
+    ok(&call_args(
         &reference,
         bam.to_str().unwrap(),
-        "-o",
         vcf.to_str().unwrap(),
-        "-q",
-    ]);
+        &["-q"],
+    ));
     let streamed = vcf_body(&dir.path().join("s.vcf.gz"));
     assert!(streamed.lines().count() > 10, "{streamed}");
     assert_eq!(streamed, vcf_body(&vcf));

@@ -88,16 +88,14 @@ fn mitochondrion_called_haploid_gives_the_diploid_hom_alt_sites() {
     );
     let call = |name: &str, extra: &[&str]| -> Vec<(String, String)> {
         let out = dir.path().join(name);
-        let mut args = vec![
-            "call",
+        let mut flags = vec!["-q"];
+        flags.extend_from_slice(extra);
+        ok(&call_args(
             &reference,
             bam.to_str().unwrap(),
-            "-o",
             out.to_str().unwrap(),
-            "-q",
-        ];
-        args.extend_from_slice(extra);
-        ok(&args);
+            &flags,
+        ));
         std::fs::read_to_string(&out)
             .unwrap()
             .lines()
@@ -150,16 +148,12 @@ fn na12878_chr20_calls_every_confident_variant_and_nothing_else() {
         "chr20.bam",
     );
     let vcf = dir.path().join("calls.vcf.gz");
-    ok(&[
-        "call",
+    ok(&call_args(
         &reference,
         bam.to_str().unwrap(),
-        "-o",
         vcf.to_str().unwrap(),
-        "-q",
-        "-r",
-        "chr20:10000000-10100000",
-    ]);
+        &["-q", "-r", "chr20:10000000-10100000"],
+    ));
     let out = ok(&[
         "eval",
         "--ref",

@@ -2,6 +2,8 @@
 //! carrying each allele), genotype likelihoods at the site's ploidy, GT, GQ, PL, AD, DP and
 //! QUAL.
 
+use std::borrow::Cow;
+
 use super::annotate::{self, Annotations};
 use super::options::GenotypeOpts;
 use super::reads::AlnRead;
@@ -138,10 +140,10 @@ fn genotype_count(n: usize, ploidy: usize) -> usize {
 /// `site` with only the alternate alleles most reads favour, as many as keep its genotypes
 /// (`<NON_REF>` included) within [`MAX_GENOTYPES`]; haplotypes with a dropped allele are
 /// left out of its reads' allele likelihoods.
-fn within_cap(site: &Site, reads: &[ReadLik<'_>], ploidy: usize, cap: f64) -> Site {
+fn within_cap<'s>(site: &'s Site, reads: &[ReadLik<'_>], ploidy: usize, cap: f64) -> Cow<'s, Site> {
     let n = site.alts.len() + 1;
     if genotype_count(n + 1, ploidy) <= MAX_GENOTYPES {
-        return site.clone();
+        return Cow::Borrowed(site);
     }
     let mut favoured = vec![0usize; n];
     for r in reads {
@@ -157,7 +159,7 @@ fn within_cap(site: &Site, reads: &[ReadLik<'_>], ploidy: usize, cap: f64) -> Si
     }
     let mut kept: Vec<usize> = alts[..keep].to_vec();
     kept.sort_unstable();
-    Site {
+    Cow::Owned(Site {
         pos: site.pos,
         reference: site.reference.clone(),
         alts: kept.iter().map(|&a| site.alts[a - 1].clone()).collect(),
@@ -172,7 +174,7 @@ fn within_cap(site: &Site, reads: &[ReadLik<'_>], ploidy: usize, cap: f64) -> Si
                     .map_or(usize::MAX, |i| i + 1),
             })
             .collect(),
-    }
+    })
 }
 
 /// Genotypes a site at `ploidy`; when the genotype leaves alleles unused, they are dropped, the

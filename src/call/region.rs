@@ -268,7 +268,8 @@ fn combine_pairs(
     cap: usize,
     spell: impl Fn(&[Event]) -> Vec<u8>,
 ) {
-    let mut spelled: Vec<Vec<u8>> = hap_events.iter().map(|h| spell(h)).collect();
+    // Every haplotype's sequence, spelled only once a pair needs comparing.
+    let mut spelled: Option<Vec<Vec<u8>>> = None;
     let singles: Vec<Event> = hap_events
         .iter()
         .filter(|h| h.len() == 1)
@@ -285,8 +286,10 @@ fn combine_pairs(
             }
             let pair = vec![first.clone(), second.clone()];
             let seq = spell(&pair);
-            if !spelled.contains(&seq) {
-                spelled.push(seq);
+            let known =
+                spelled.get_or_insert_with(|| hap_events.iter().map(|h| spell(h)).collect());
+            if !known.contains(&seq) {
+                known.push(seq);
                 hap_events.push(pair);
             }
         }

@@ -28,7 +28,6 @@ const BGZF_EOF: [u8; 28] = [
     0, 0, 0, 0, 0, 0, 0,
 ];
 
-/// A coordinate-sorted, indexed BAM open for region queries.
 /// Where calling reads its records: an indexed BAM, or the sorted records of a run as they are
 /// written (`pipeline::stream_call`).
 pub trait RecordSource: Sync {
@@ -46,6 +45,7 @@ pub trait RecordSource: Sync {
     fn source_path(&self) -> &Path;
 }
 
+/// A coordinate-sorted, indexed BAM open for region queries.
 pub struct BamReader {
     pub path: PathBuf,
     header: Header,

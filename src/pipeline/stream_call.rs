@@ -125,33 +125,6 @@ where
         )
     }
 
-    /// Takes the next written record (BAM-encoded, no block size).
-    pub(crate) fn take(&mut self, rec: &[u8]) -> Result<()> {
-        let word = |at: usize| i32::from_le_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
-        let (tid, pos) = (word(0), i64::from(word(4)));
-        // Every shard whose window ends at or before this record is complete.
-        while self.next < self.plan.grid.len() {
-            let (t, _, end) = self.window_of(self.next);
-            let done = match t {
-                Some(t) => placed(tid, pos) >= placed(t as i32, end),
-                None => true,
-            };
-            if !done {
-                break;
-            }
-            self.start_next();
-        }
-        let flags = u16::from_le_bytes([rec[BAM_FLAG_OFFSET - 4], rec[BAM_FLAG_OFFSET - 3]]);
-        let mapq = rec[9];
-        if tid >= 0 && usable(flags, mapq, &self.cfg.opts.reads) {
-            let r = bam_decode::decode(rec, &self.dict)
-                .map_err(|msg| Error::Internal(format!("a record just written: {msg}")))?;
-            let end = r.pos + cigar::reference_span(&r.cigar).max(1);
-            self.window.push_back((Arc::new(r), end));
-        }
-        Ok(())
-    }
-
     /// Starts the next shard with the records of its window, then forgets records that no
     /// later shard can use.
     fn start_next(&mut self) {
@@ -218,8 +191,31 @@ impl<'d, 's> Tap for Streamer<'d, '_, 's>
 where
     'd: 's,
 {
-    fn take(&mut self, record: &[u8]) -> Result<()> {
-        Streamer::take(self, record)
+    /// Takes the next written record (BAM-encoded, no block size).
+    fn take(&mut self, rec: &[u8]) -> Result<()> {
+        let word = |at: usize| i32::from_le_bytes([rec[at], rec[at + 1], rec[at + 2], rec[at + 3]]);
+        let (tid, pos) = (word(0), i64::from(word(4)));
+        // Every shard whose window ends at or before this record is complete.
+        while self.next < self.plan.grid.len() {
+            let (t, _, end) = self.window_of(self.next);
+            let done = match t {
+                Some(t) => placed(tid, pos) >= placed(t as i32, end),
+                None => true,
+            };
+            if !done {
+                break;
+            }
+            self.start_next();
+        }
+        let flags = u16::from_le_bytes([rec[BAM_FLAG_OFFSET - 4], rec[BAM_FLAG_OFFSET - 3]]);
+        let mapq = rec[9];
+        if tid >= 0 && usable(flags, mapq, &self.cfg.opts.reads) {
+            let r = bam_decode::decode(rec, &self.dict)
+                .map_err(|msg| Error::Internal(format!("a record just written: {msg}")))?;
+            let end = r.pos + cigar::reference_span(&r.cigar).max(1);
+            self.window.push_back((Arc::new(r), end));
+        }
+        Ok(())
     }
 
     fn end(&mut self) -> Result<()> {
