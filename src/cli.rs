@@ -9,6 +9,7 @@ pub(crate) mod demo;
 pub(crate) mod eval;
 pub(crate) mod gvcf_flags;
 pub(crate) mod index;
+pub(crate) mod joint;
 pub(crate) mod kernels;
 pub(crate) mod lane_flags;
 pub(crate) mod placement;
@@ -42,6 +43,8 @@ pub(crate) enum Command {
     Align(align::Args),
     /// Call SNPs and indels: sorted, indexed BAM in, VCF out.
     Call(call::Args),
+    /// Joint genotyping: per-sample gVCFs in, one multi-sample VCF out (trio checks with --pedigree).
+    Joint(joint::Args),
     /// FASTQ to sorted BAM and VCF: align, then call.
     Run(run::Args),
     /// Cut the reads into chunks for a scattered run (workflow/Snakefile).
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Index(a) => index::run(a),
         Command::Align(a) => align::run(a),
         Command::Call(a) => call::run(a),
+        Command::Joint(a) => joint::run(a),
         Command::Run(a) => run::run(a),
         Command::Split(a) => split::run(a),
         Command::Concat(a) => concat::run(a),

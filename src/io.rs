@@ -5,7 +5,8 @@
 //! - Alignments: `sam_record` (one record, BAM or SAM encoded), `sam_header`, `dict`,
 //!   `bam_writer`, `sam_writer`, `bam_reader` (with `bam_decode` and `shared_bai`),
 //!   `sort`.
-//! - Variants: `vcf_record`, `vcf_header`, `vcf_writer`, `vcf_reader`; regions: `bed`.
+//! - Variants: `vcf_record`, `vcf_header`, `vcf_writer`, `vcf_reader`, `vcf_query` (a region
+//!   through the index); regions: `bed`, `targets` (`-r` and `-L`).
 //! - Files: `input` (decompression), `bgzf_file` (compressed output), `output` (temporary names, checks), `cleanup`.
 
 pub(crate) mod bam_decode;
@@ -29,7 +30,9 @@ pub mod sam_record;
 pub(crate) mod sam_writer;
 pub(crate) mod shared_bai;
 pub(crate) mod sort;
+pub(crate) mod targets;
 pub(crate) mod vcf_header;
+pub(crate) mod vcf_query;
 pub mod vcf_reader;
 pub mod vcf_record;
 pub(crate) mod vcf_writer;

@@ -12,6 +12,7 @@
 //! - `call`: active regions, assembly, pair-HMM batches, genotyping, gVCF, VCF records.
 //! - `eval`: truth comparison; [`sim`]: the genome, variant and read simulator.
 //! - `pipeline`: the `align` and `call` flows, the output sink, duplicate marking, metrics.
+//! - `joint`: joint genotyping of per-sample gVCFs, with trio checks.
 //! - `demo`: the end-to-end run behind `zenome demo`; [`mod@bench`]: kernel and stage throughput.
 //! - [`cli`]: the command line, one file per subcommand.
 
@@ -27,6 +28,7 @@ pub(crate) mod demo;
 pub(crate) mod eval;
 pub mod index;
 pub mod io;
+pub(crate) mod joint;
 pub(crate) mod pipeline;
 pub mod sim;
 

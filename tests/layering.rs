@@ -20,6 +20,7 @@ const RULES: &[(&str, &[&str])] = &[
         "pipeline",
         &["core", "io", "index", "backend", "align", "call"],
     ),
+    ("joint", &["core", "io", "index", "call", "pipeline"]),
     (
         "demo",
         &[
@@ -36,7 +37,7 @@ const RULES: &[(&str, &[&str])] = &[
         "cli",
         &[
             "core", "io", "index", "backend", "align", "call", "eval", "sim", "pipeline", "demo",
-            "bench",
+            "bench", "joint",
         ],
     ),
 ];

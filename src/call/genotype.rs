@@ -51,6 +51,8 @@ pub(crate) struct Call {
     pub dp: u32,
     pub fs: f64,
     pub sor: f64,
+    /// Reads per strand for REF and the called ALT (gVCF's `SB`).
+    pub sb: StrandCounts,
     /// GATK's read-based annotations (MQ, rank sums).
     pub ann: Annotations,
     pub filters: Vec<&'static str>,
@@ -290,6 +292,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
         dp: spanning.len() as u32,
         fs: strand::fisher_strand(&strands),
         sor: strand::strand_odds_ratio(&strands),
+        sb: strands,
         ann: annotate::annotate(site.pos, &with_allele),
         filters: Vec::new(),
     };
@@ -325,7 +328,7 @@ fn mix(ls: impl Iterator<Item = f64> + Clone) -> f64 {
 /// Phred probability that the sample is homozygous reference. The heterozygosity prior `theta`
 /// goes to the genotypes with one non-reference copy, `theta / 2` to those with two, and so on
 /// (diploid: 0/1 theta, 1/1 theta / 2, 0/0 what is left), shared among the alternate alleles.
-fn quality(gls: &[f64], genotypes: &[Vec<usize>], theta: f64) -> f64 {
+pub(crate) fn quality(gls: &[f64], genotypes: &[Vec<usize>], theta: f64) -> f64 {
     let n_alt = (genotypes.len() - 1) as f64;
     let ploidy = genotypes.first().map_or(1, Vec::len);
     let harmonic: f64 = (1..=ploidy).map(|c| 1.0 / c as f64).sum();
@@ -384,22 +387,29 @@ fn filters(c: &Call, s: &StrandCounts, o: &GenotypeOpts) -> Vec<&'static str> {
     if c.qual < o.low_qual {
         f.push("LowQual");
     }
-    let (fs_max, sor_max) = if c.site.is_snp() {
+    if strand_biased(s, c.site.is_snp(), c.gt.first() == Some(&0), o) {
+        f.push("StrandBias");
+    }
+    f
+}
+
+/// Whether a site's strand counts mark it `StrandBias`: FS over the limit, or, for a
+/// heterozygous call (`het`: the genotype keeps the reference) whose alternate fraction is low,
+/// SOR over its limit or the one-strand test failing. SOR and the one-strand test are noisy at
+/// low depth; recurrent strand-specific errors look like heterozygous calls with a low
+/// alternate fraction, so only those are judged by them.
+pub(crate) fn strand_biased(s: &StrandCounts, is_snp: bool, het: bool, o: &GenotypeOpts) -> bool {
+    let (fs_max, sor_max) = if is_snp {
         (o.max_fs_snp, o.max_sor_snp)
     } else {
         (o.max_fs_indel, o.max_sor_indel)
     };
-    // SOR and the one-strand test are noisy at low depth; recurrent strand-specific errors look
-    // like heterozygous calls with a low alternate fraction, so only those are judged by them.
     let alt = f64::from(s.alt_fwd + s.alt_rev);
-    let low_fraction_het =
-        c.gt.first() == Some(&0) && alt < o.low_fraction * (alt + f64::from(s.ref_fwd + s.ref_rev));
-    if c.fs > fs_max
-        || (low_fraction_het && (c.sor > sor_max || strand::one_strand_p(s) < o.min_one_strand_p))
-    {
-        f.push("StrandBias");
-    }
-    f
+    let low_fraction_het = het && alt < o.low_fraction * (alt + f64::from(s.ref_fwd + s.ref_rev));
+    strand::fisher_strand(s) > fs_max
+        || (low_fraction_het
+            && (strand::strand_odds_ratio(s) > sor_max
+                || strand::one_strand_p(s) < o.min_one_strand_p))
 }
 
 #[cfg(test)]

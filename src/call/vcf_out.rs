@@ -37,6 +37,7 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
                 "GVCFBlock{lo}-{hi}=minGQ={lo}(inclusive),maxGQ={hi}(exclusive)"
             ));
         }
+        m.push("FORMAT=<ID=SB,Number=4,Type=Integer,Description=\"Per-sample component statistics which comprise the Fisher's Exact Test to detect strand bias.\">".into());
         m.push("INFO=<ID=RAW_MQandDP,Number=2,Type=Integer,Description=\"Raw data (sum of squared MQ and total depth) for improved RMS Mapping Quality calculation. Incompatible with deprecated RAW_MQ formulation.\">".into());
     }
     m.extend(
@@ -67,7 +68,7 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
 }
 
 /// An allele frequency as GATK writes it: three decimals under 1, two from 1 on.
-fn float(d: f64) -> String {
+pub(crate) fn float(d: f64) -> String {
     if d.abs() < 1.0 {
         format!("{d:.3}")
     } else {
@@ -155,7 +156,7 @@ pub(crate) fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
     };
     r.info = info(c, non_ref);
     r.format = ["GT", "AD", "DP", "GQ", "PL"].map(String::from).to_vec();
-    r.samples = vec![vec![
+    let mut values = vec![
         c.gt.iter()
             .map(usize::to_string)
             .collect::<Vec<_>>()
@@ -164,7 +165,14 @@ pub(crate) fn call_record(chrom: &str, c: &Call, non_ref: bool) -> VcfRecord {
         c.dp.to_string(),
         c.gq.to_string(),
         join(&pl),
-    ]];
+    ];
+    if non_ref {
+        // The strand table joint genotyping sums over the cohort for FS and SOR.
+        r.format.push("SB".into());
+        let s = &c.sb;
+        values.push(join(&[s.ref_fwd, s.ref_rev, s.alt_fwd, s.alt_rev]));
+    }
+    r.samples = vec![values];
     r
 }
 

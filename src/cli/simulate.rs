@@ -1,4 +1,4 @@
-//! `zenome simulate -o DIR [--seed N] [--genome-size BP] [--depth X]`
+//! `zenome simulate -o DIR [--seed N] [--genome-size BP] [--depth X] [--trio [--de-novo N]]`
 
 use std::path::PathBuf;
 
@@ -33,6 +33,13 @@ pub(crate) struct Args {
     /// The region of --reference: chr, or chr:from-to (1-based, inclusive).
     #[arg(long, requires = "reference")]
     pub region: Option<String>,
+    /// Simulate a trio: father/, mother/ and child/ (reads and truth each), the child's de novo
+    /// mutations (denovo.vcf.gz) and the pedigree (trio.ped).
+    #[arg(long)]
+    pub trio: bool,
+    /// De novo SNPs of the child (with --trio).
+    #[arg(long, default_value_t = 20, requires = "trio")]
+    pub de_novo: usize,
 }
 
 pub(crate) fn run(a: Args) -> Result<()> {
@@ -46,6 +53,22 @@ pub(crate) fn run(a: Args) -> Result<()> {
         from_reference: a.reference.zip(a.region),
         ..SimOpts::default()
     };
+    if a.trio {
+        let out = sim::simulate_trio(&a.output, &o, a.de_novo)?;
+        eprintln!(
+            "zenome: simulated a trio into {}: {} pairs per member, {} de novo mutations ({}), pedigree {}",
+            a.output.display(),
+            out.members
+                .iter()
+                .map(|m| m.pairs.to_string())
+                .collect::<Vec<_>>()
+                .join("/"),
+            out.de_novo_count,
+            out.de_novo.display(),
+            out.pedigree.display()
+        );
+        return Ok(());
+    }
     let out = sim::simulate(&a.output, &o)?;
     eprintln!(
         "zenome: simulated {} pairs and {} variants into {} (reference {})",

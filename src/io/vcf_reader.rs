@@ -13,6 +13,9 @@ pub struct VcfReader {
     inner: Box<dyn BufRead + Send>,
     path: PathBuf,
     line_no: u64,
+    /// What the line numbers count from, when not the file's start (a region read through
+    /// the index).
+    origin: Option<String>,
     line: String,
     /// `##contig=<ID=..,length=..>` entries seen so far (all of them once records start).
     pub contigs: Vec<(String, Option<u64>)>,
@@ -26,10 +29,29 @@ impl VcfReader {
             inner: input::open(path)?,
             path: path.to_path_buf(),
             line_no: 0,
+            origin: None,
             line: String::new(),
             contigs: Vec::new(),
             samples: Vec::new(),
         })
+    }
+
+    /// Reads records from `inner`, a part of the file at `path` that starts at a line boundary
+    /// (a region read through the index); errors count lines from `origin`.
+    pub(crate) fn from_part(
+        inner: Box<dyn BufRead + Send>,
+        path: &Path,
+        origin: String,
+    ) -> VcfReader {
+        VcfReader {
+            inner,
+            path: path.to_path_buf(),
+            line_no: 0,
+            origin: Some(origin),
+            line: String::new(),
+            contigs: Vec::new(),
+            samples: Vec::new(),
+        }
     }
 
     /// The file being read.
@@ -39,7 +61,10 @@ impl VcfReader {
 
     /// An input error at the current line.
     pub fn error(&self, msg: impl std::fmt::Display) -> Error {
-        Error::input(&self.path, format!("line {}: {msg}", self.line_no))
+        match &self.origin {
+            Some(o) => Error::input(&self.path, format!("line {} of {o}: {msg}", self.line_no)),
+            None => Error::input(&self.path, format!("line {}: {msg}", self.line_no)),
+        }
     }
 
     /// The next record, or None at the end.

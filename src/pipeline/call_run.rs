@@ -16,7 +16,7 @@ use crate::backend::PairHmmBatch;
 use crate::call::CallOpts;
 use crate::call::region::{Prepared, Shard, ShardCalls, call_shard, finish_shard, prepare_shard};
 use crate::call::vcf_out;
-use crate::core::interval::{Interval, Region};
+use crate::core::interval::Interval;
 use crate::core::{Error, Result};
 use crate::index::{self, reference};
 use crate::io::bam_reader::{BamReader, RecordSource};
@@ -24,7 +24,7 @@ use crate::io::dict::RefSeq;
 use crate::io::fasta::Contig;
 use crate::io::output::{self, has_extension, with_suffix};
 use crate::io::vcf_writer::{self, VcfWriter};
-use crate::io::{bed, vcf_header};
+use crate::io::{targets, vcf_header};
 
 /// Everything `zenome call` needs.
 #[derive(Debug, Clone)]
@@ -371,51 +371,23 @@ fn intervals(
     contigs: &[Contig],
     tids: &[Option<usize>],
 ) -> Result<Vec<Interval>> {
-    let names = contigs
+    let names: Vec<(&str, u64)> = contigs
         .iter()
-        .map(|c| (c.name.as_str(), c.seq.len() as u64));
-    let mut out = Vec::new();
-    for r in &cfg.regions {
-        let usage = |e: &dyn std::fmt::Display| Error::Usage(format!("-r {r}: {e}"));
-        let region: Region = r.parse().map_err(|e| usage(&e))?;
-        out.push(region.resolve(names.clone()).map_err(|e| usage(&e))?);
+        .map(|c| (c.name.as_str(), c.seq.len() as u64))
+        .collect();
+    if let Some(out) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), &names)? {
+        return Ok(out);
     }
-    if let Some(path) = &cfg.bed {
-        for rec in bed::read(path)? {
-            let bad = |msg: String| Error::input(path, format!("line {}: {msg}", rec.line));
-            let ci = contigs
-                .iter()
-                .position(|c| c.name == rec.chrom)
-                .ok_or_else(|| bad(format!("no contig '{}' in the reference", rec.chrom)))?;
-            let len = contigs[ci].seq.len() as i64;
-            if rec.end > len {
-                return Err(bad(format!(
-                    "interval {}-{} reaches past the end of contig '{}' (length {len})",
-                    rec.start, rec.end, rec.chrom
-                )));
-            }
-            if rec.end > rec.start {
-                out.push(Interval {
-                    contig: ci,
-                    start: rec.start,
-                    end: rec.end,
-                });
-            }
-        }
-    }
-    if cfg.regions.is_empty() && cfg.bed.is_none() {
-        for (ci, c) in contigs.iter().enumerate() {
-            if tids[ci].is_some() {
-                out.push(Interval {
-                    contig: ci,
-                    start: 0,
-                    end: c.seq.len() as i64,
-                });
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    Ok(contigs
+        .iter()
+        .enumerate()
+        .filter(|(ci, _)| tids[*ci].is_some())
+        .map(|(ci, c)| Interval {
+            contig: ci,
+            start: 0,
+            end: c.seq.len() as i64,
+        })
+        .collect())
 }
 
 /// The shards (contig, grid index) that intersect the intervals, in order.

@@ -21,6 +21,8 @@ pub(crate) struct Metrics {
     pub cpu: Vec<(String, f64)>,
     /// Quality-control figures.
     pub qc: QcData,
+    /// Named fractions (the Mendelian violation rate of `joint`, say).
+    pub rates: Vec<(String, f64)>,
 }
 
 impl Metrics {
@@ -114,9 +116,14 @@ impl Metrics {
             .map(|(n, s)| format!("\"{n}\": {s:.3}"))
             .collect();
         let qc = self.qc.json_members();
+        let rates: Vec<String> = self
+            .rates
+            .iter()
+            .map(|(n, r)| format!("\"{n}\": {r:.6}"))
+            .collect();
         let reads = self.get("reads") as f64;
         format!(
-            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"cpu_seconds\": {:.3}, \"peak_memory_mb\": {:.1}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"cpu_by_step\": {{{}}}, \"counts\": {{{}}}, \"qc\": {{{}}}, \"kernels\": [{}]}}\n",
+            "{{\"command\": \"{}\", \"device\": \"{}\", \"seconds\": {total_seconds:.3}, \"cpu_seconds\": {:.3}, \"peak_memory_mb\": {:.1}, \"reads_per_second\": {:.1}, \"stages\": {{{}}}, \"cpu_by_step\": {{{}}}, \"counts\": {{{}}}, \"qc\": {{{}}}, \"rates\": {{{}}}, \"kernels\": [{}]}}\n",
             self.command,
             self.device,
             cpu_seconds(),
@@ -130,6 +137,7 @@ impl Metrics {
             cpu.join(", "),
             counts.join(", "),
             qc.join(", "),
+            rates.join(", "),
             kernels.join(", ")
         )
     }

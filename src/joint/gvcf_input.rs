@@ -1,0 +1,105 @@
+//! The samples' gVCFs: each file's sample name and contigs, and the records of one region,
+//! parsed, in order.
+
+use std::path::{Path, PathBuf};
+
+use super::gvcf_record::SampleRecord;
+use crate::core::{Error, Result};
+use crate::io::vcf_query::IndexedVcf;
+use crate::io::vcf_reader::VcfReader;
+
+/// One sample's gVCF, opened.
+pub(crate) struct GvcfInput {
+    pub path: PathBuf,
+    pub sample: String,
+    /// `##contig` lines: names and lengths.
+    pub contigs: Vec<(String, Option<u64>)>,
+    file: IndexedVcf,
+}
+
+impl GvcfInput {
+    /// Reads the header (one sample), and the index when the file is bgzipped.
+    pub(crate) fn open(path: &Path) -> Result<GvcfInput> {
+        let mut reader = VcfReader::open(path)?;
+        reader.next_record()?;
+        if reader.samples.len() != 1 {
+            return Err(Error::input(
+                path,
+                format!(
+                    "{} samples in the header where a gVCF of one sample is needed",
+                    reader.samples.len()
+                ),
+            ));
+        }
+        let sample = reader.samples[0].clone();
+        let contigs = std::mem::take(&mut reader.contigs);
+        drop(reader);
+        Ok(GvcfInput {
+            path: path.to_path_buf(),
+            sample,
+            contigs,
+            file: IndexedVcf::open(path)?,
+        })
+    }
+
+    /// The records overlapping `[start, end)` (0-based) of `contig`, in file order.
+    pub(crate) fn region(&self, contig: &str, start: i64, end: i64) -> Result<RegionStream> {
+        Ok(RegionStream {
+            reader: self.file.region(contig, start, end)?,
+            contig: contig.to_string(),
+            start,
+            end,
+            seen_contig: false,
+            last_start: i64::MIN,
+        })
+    }
+}
+
+/// The records of one region, in order; records before it are skipped, and reading stops at
+/// the first record past it.
+pub(crate) struct RegionStream {
+    /// None once done.
+    reader: Option<VcfReader>,
+    contig: String,
+    start: i64,
+    end: i64,
+    seen_contig: bool,
+    last_start: i64,
+}
+
+impl RegionStream {
+    pub(crate) fn next(&mut self) -> Result<Option<SampleRecord>> {
+        while let Some(reader) = &mut self.reader {
+            let Some(rec) = reader.next_record()? else {
+                break;
+            };
+            if rec.chrom != self.contig {
+                if self.seen_contig {
+                    break;
+                }
+                continue;
+            }
+            self.seen_contig = true;
+            let r = SampleRecord::from_vcf(&rec)
+                .map_err(|msg| reader.error(format!("{}:{}: {msg}", rec.chrom, rec.pos)))?;
+            if r.start < self.last_start {
+                return Err(reader.error(format!(
+                    "{}:{} comes after a record at {}: the gVCF is not sorted",
+                    rec.chrom,
+                    rec.pos,
+                    self.last_start + 1
+                )));
+            }
+            self.last_start = r.start;
+            if r.start >= self.end {
+                break;
+            }
+            if r.end <= self.start {
+                continue;
+            }
+            return Ok(Some(r));
+        }
+        self.reader = None;
+        Ok(None)
+    }
+}

@@ -1,0 +1,196 @@
+//! One sample's gVCF record as joint genotyping needs it: where it lies, its alleles, its
+//! genotype, likelihoods and depths, and the raw data of the cohort annotations. Reads what
+//! zenome and GATK HaplotypeCaller write (`<NON_REF>`, `*`, `END` blocks, `SB`, `RAW_MQandDP`).
+
+use crate::io::vcf_record::VcfRecord;
+
+/// A symbolic allele: `<NON_REF>`, `<*>` or another `<...>`.
+pub(crate) fn is_symbolic(allele: &str) -> bool {
+    allele.starts_with('<')
+}
+
+/// A sample's record.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SampleRecord {
+    /// 0-based first position and end (exclusive): `END` for a block, REF's span otherwise.
+    pub start: i64,
+    pub end: i64,
+    /// A reference-confidence block (every ALT symbolic).
+    pub block: bool,
+    pub reference: String,
+    /// ALT alleles as written (`<NON_REF>` and `*` included).
+    pub alts: Vec<String>,
+    /// The called alleles (None: no call), one per chromosome copy.
+    pub gt: Option<Vec<usize>>,
+    pub ploidy: usize,
+    pub pl: Option<Vec<u32>>,
+    pub ad: Option<Vec<u32>>,
+    /// DP, or a block's MIN_DP (the depth every base of it has).
+    pub dp: Option<u32>,
+    pub gq: Option<u32>,
+    /// Reads per strand: REF forward, REF reverse, ALT forward, ALT reverse.
+    pub sb: Option<[u32; 4]>,
+    /// RAW_MQandDP: the sum of squared mapping qualities, and the reads.
+    pub raw_mq: Option<(f64, f64)>,
+    /// MQRankSum, ReadPosRankSum, BaseQRankSum.
+    pub rank_sums: [Option<f64>; 3],
+}
+
+impl SampleRecord {
+    /// A record that carries an allele other than the reference and symbolic ones (`*` alone
+    /// does not: it only says an upstream deletion covers this position).
+    pub(crate) fn is_variant(&self) -> bool {
+        !self.block && self.alts.iter().any(|a| !is_symbolic(a) && a != "*")
+    }
+
+    /// Reads the first sample of `r`; the error says what is wrong with the record.
+    pub(crate) fn from_vcf(r: &VcfRecord) -> Result<SampleRecord, String> {
+        if r.pos == 0 {
+            return Err("POS 0: positions are 1-based".into());
+        }
+        let start = r.pos as i64 - 1;
+        let block = !r.alts.is_empty() && r.alts.iter().all(|a| is_symbolic(a));
+        let end = match r.info_value("END") {
+            Some(Some(v)) => v
+                .parse::<i64>()
+                .map_err(|_| format!("END '{v}' is not a number"))?,
+            _ => start + r.reference.len() as i64,
+        };
+        if end <= start {
+            return Err(format!("END {end} is before POS {}", r.pos));
+        }
+        let n_alleles = r.alts.len() + 1;
+        let value = |key: &str| {
+            r.sample_value(0, key)
+                .filter(|v| *v != "." && !v.is_empty())
+        };
+        let (gt, ploidy) = match value("GT") {
+            Some(g) => parse_gt(g, n_alleles)?,
+            None => (None, 2),
+        };
+        let ints = |key: &str| -> Result<Option<Vec<u32>>, String> {
+            value(key)
+                .map(|v| {
+                    v.split(',')
+                        .map(|x| {
+                            x.parse::<u32>()
+                                .map_err(|_| format!("{key} '{v}' is not a list of whole numbers"))
+                        })
+                        .collect()
+                })
+                .transpose()
+        };
+        let one = |key: &str| -> Result<Option<u32>, String> {
+            Ok(ints(key)?.and_then(|v| v.first().copied()))
+        };
+        let pl = ints("PL")?;
+        let n_genotypes = crate::call::genotype::genotypes(n_alleles, ploidy).len();
+        if let Some(pl) = &pl
+            && pl.len() != n_genotypes
+        {
+            return Err(format!(
+                "PL has {} values where {n_alleles} alleles at ploidy {ploidy} make {n_genotypes} genotypes",
+                pl.len()
+            ));
+        }
+        let ad = ints("AD")?.filter(|ad| ad.len() == n_alleles);
+        let dp = if block {
+            one("MIN_DP")?.or(one("DP")?)
+        } else {
+            one("DP")?
+        };
+        let sb = ints("SB")?.and_then(|v| <[u32; 4]>::try_from(v).ok());
+        let info_f64 = |key: &str| r.info_value(key).flatten().and_then(|v| v.parse().ok());
+        let raw_mq = r
+            .info_value("RAW_MQandDP")
+            .flatten()
+            .and_then(|v| v.split_once(','))
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+        Ok(SampleRecord {
+            start,
+            end,
+            block,
+            reference: r.reference.to_ascii_uppercase(),
+            alts: r.alts.clone(),
+            gt,
+            ploidy,
+            pl,
+            ad,
+            dp,
+            gq: one("GQ")?,
+            sb,
+            raw_mq,
+            rank_sums: [
+                info_f64("MQRankSum"),
+                info_f64("ReadPosRankSum"),
+                info_f64("BaseQRankSum"),
+            ],
+        })
+    }
+}
+
+/// GT as allele numbers (None when any copy is `.`) and its ploidy.
+fn parse_gt(g: &str, n_alleles: usize) -> Result<(Option<Vec<usize>>, usize), String> {
+    let parts: Vec<&str> = g.split(['/', '|']).collect();
+    if parts.contains(&".") {
+        return Ok((None, parts.len()));
+    }
+    let mut alleles = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let a: usize = p
+            .parse()
+            .map_err(|_| format!("GT '{g}' is not a genotype"))?;
+        if a >= n_alleles {
+            return Err(format!(
+                "GT '{g}' names allele {a} of a record with {n_alleles}"
+            ));
+        }
+        alleles.push(a);
+    }
+    alleles.sort_unstable();
+    Ok((Some(alleles), parts.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(line: &str) -> SampleRecord {
+        SampleRecord::from_vcf(&VcfRecord::parse(line).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn reads_zenome_and_gatk_records() {
+        let b =
+            rec("c\t5\t.\tA\t<NON_REF>\t.\t.\tEND=9\tGT:DP:GQ:MIN_DP:PL\t0/0:12:30:10:0,30,450");
+        assert!(b.block && !b.is_variant());
+        assert_eq!(
+            (b.start, b.end, b.dp, b.gq, b.ploidy),
+            (4, 9, Some(10), Some(30), 2)
+        );
+        let v = rec(
+            "c\t20\t.\tAC\tA,<NON_REF>\t50\t.\tMQRankSum=-1.5;RAW_MQandDP=36000,10\tGT:AD:DP:GQ:PL:SB\t0|1:5,5,0:10:40:60,0,40,75,55,130:3,2,4,1",
+        );
+        assert!(v.is_variant());
+        assert_eq!((v.start, v.end), (19, 21));
+        assert_eq!(v.gt, Some(vec![0, 1]));
+        assert_eq!(v.sb, Some([3, 2, 4, 1]));
+        assert_eq!(v.raw_mq, Some((36000.0, 10.0)));
+        assert_eq!(v.rank_sums[0], Some(-1.5));
+        let star = rec("c\t20\t.\tA\t*,<NON_REF>\t0\t.\t.\tGT:PL\t0/1:10,0,10,20,20,30");
+        assert!(!star.is_variant() && !star.block);
+        let haploid = rec("c\t5\t.\tA\t<NON_REF>\t.\t.\tEND=5\tGT:GQ:PL\t0:20:0,20");
+        assert_eq!(haploid.ploidy, 1);
+        let nocall = rec("c\t5\t.\tA\t<NON_REF>\t.\t.\tEND=5\tGT:DP:GQ:PL\t./.:0:0:0,0,0");
+        assert_eq!(nocall.gt, None);
+    }
+
+    #[test]
+    fn bad_records_say_what_is_wrong() {
+        let bad =
+            |line: &str| SampleRecord::from_vcf(&VcfRecord::parse(line).unwrap()).unwrap_err();
+        assert!(bad("c\t5\t.\tA\tC,<NON_REF>\t.\t.\t.\tGT:PL\t0/1:1,2,3").contains("PL has 3"));
+        assert!(bad("c\t5\t.\tA\tC\t.\t.\t.\tGT\t0/4").contains("allele 4"));
+        assert!(bad("c\t5\t.\tA\t<NON_REF>\t.\t.\tEND=x\tGT\t0/0").contains("END"));
+    }
+}
