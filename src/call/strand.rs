@@ -10,23 +10,34 @@ pub(crate) struct StrandCounts {
     pub alt_rev: u32,
 }
 
-fn ln_factorial(n: u32) -> f64 {
-    (2..=n).map(|i| f64::from(i).ln()).sum()
-}
+/// GATK's FS table size: a table of more than twice this many reads is scaled down to about
+/// this many (each cell divided by total / 200, truncated), so that the test judges the
+/// proportions of deep sites and cohorts, not their depth alone.
+const FS_TABLE_SIZE: f64 = 200.0;
 
 /// Phred-scaled two-sided p-value of Fisher's exact test on the 2x2 table.
 pub(crate) fn fisher_strand(c: &StrandCounts) -> f64 {
-    let (a, b, cc, d) = (c.ref_fwd, c.ref_rev, c.alt_fwd, c.alt_rev);
+    let mut cells = [c.ref_fwd, c.ref_rev, c.alt_fwd, c.alt_rev];
+    let total: u32 = cells.iter().sum();
+    if f64::from(total) > 2.0 * FS_TABLE_SIZE {
+        let factor = f64::from(total) / FS_TABLE_SIZE;
+        cells = cells.map(|x| (f64::from(x) / factor) as u32);
+    }
+    let [a, b, cc, d] = cells;
     let (r1, r2, c1, n) = (a + b, cc + d, a + cc, a + b + cc + d);
+    // ln k! for k in 0..=n.
+    let mut ln_fact = Vec::with_capacity(n as usize + 1);
+    let mut acc = 0.0;
+    ln_fact.push(0.0);
+    for k in 1..=n {
+        acc += f64::from(k).ln();
+        ln_fact.push(acc);
+    }
+    let f = |k: u32| ln_fact[k as usize];
     let ln_p = |x: u32| {
         let (y, z) = (r1 - x, c1 - x);
         let w = r2 - z;
-        ln_factorial(r1) + ln_factorial(r2) + ln_factorial(c1) + ln_factorial(n - c1)
-            - ln_factorial(n)
-            - ln_factorial(x)
-            - ln_factorial(y)
-            - ln_factorial(z)
-            - ln_factorial(w)
+        f(r1) + f(r2) + f(c1) + f(n - c1) - f(n) - f(x) - f(y) - f(z) - f(w)
     };
     let lo = c1.saturating_sub(r2);
     let hi = r1.min(c1);
@@ -109,5 +120,24 @@ mod tests {
             alt_rev: 3,
         };
         assert!((fisher_strand(&c) - (-10.0 * 0.485_714_f64.log10())).abs() < 1e-3);
+    }
+
+    #[test]
+    fn deep_tables_are_judged_at_gatk_table_size() {
+        // 4,000 reads with the proportions of [[30, 10], [10, 30]] score as 200 would.
+        let deep = StrandCounts {
+            ref_fwd: 1500,
+            ref_rev: 500,
+            alt_fwd: 500,
+            alt_rev: 1500,
+        };
+        let scaled = StrandCounts {
+            ref_fwd: 75,
+            ref_rev: 25,
+            alt_fwd: 25,
+            alt_rev: 75,
+        };
+        assert_eq!(fisher_strand(&deep), fisher_strand(&scaled));
+        assert!(fisher_strand(&deep) > 60.0);
     }
 }
