@@ -212,6 +212,7 @@ impl<'a> Aligner<'a> {
             reference: self.index.seq(),
             read_group: None,
             soft_clip_supplementary: self.opts.soft_clip_supplementary,
+            split_as_secondary: self.opts.split_as_secondary,
         };
         let done: Vec<(Vec<SamRecord>, DupEnds)> = frags
             .par_iter()

@@ -26,6 +26,8 @@ pub(crate) struct Evaluation {
     pub missed: Vec<Variant>,
     /// Query variants not in the truth (false positives), in order.
     pub extra: Vec<Variant>,
+    /// Truth variants matched with the wrong zygosity, in order.
+    pub wrong_genotype: Vec<Variant>,
 }
 
 /// Compares the query with the truth as `o` says.
@@ -66,8 +68,12 @@ pub(crate) fn evaluate(o: &EvalOpts) -> Result<Evaluation> {
             .map(|x| x.0)
             .collect()
     };
+    let mut wrong: Vec<usize> = m.gt_wrong.clone();
+    wrong.sort_unstable();
+    let wrong_genotype = wrong.iter().map(|&i| truth[i].clone()).collect();
     Ok(Evaluation {
         report,
+        wrong_genotype,
         missed: alone(truth, &m.truth),
         extra: alone(query, &m.query),
     })

@@ -349,6 +349,33 @@ fn a_chimeric_read_gets_a_supplementary_record_with_sa_tags() {
             .all(|r| r.iter().any(|f| f.starts_with("SA:Z:sim1,"))),
         "{text}"
     );
+    // bwa's -M: the split hit is flagged secondary instead, all else as it was (its SA tag,
+    // its hard clips and bases).
+    let m = ok(&[
+        "align",
+        "-M",
+        &test_data("sim-60k/ref.fa"),
+        fq.to_str().unwrap(),
+        "-o",
+        "-",
+        "-q",
+    ]);
+    let m_text = String::from_utf8(m.stdout).unwrap();
+    let m_recs: Vec<Vec<&str>> = m_text
+        .lines()
+        .filter(|l| !l.starts_with('@'))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(m_recs.len(), 2, "{m_text}");
+    for (a, b) in recs.iter().zip(&m_recs) {
+        let (fa, fb): (u16, u16) = (a[1].parse().unwrap(), b[1].parse().unwrap());
+        if fa & 0x800 != 0 {
+            assert_eq!(fb, (fa & !0x800) | 0x100, "{m_text}");
+        } else {
+            assert_eq!(fa, fb);
+        }
+        assert_eq!(a[2..], b[2..], "{m_text}");
+    }
 }
 
 #[test]

@@ -22,6 +22,9 @@ pub(crate) struct AlignOpts {
     /// are hard-clipped, as bwa writes them by default. `run` keeps them (the caller reads
     /// them); `align` follows `-Y`.
     pub soft_clip_supplementary: bool,
+    /// A read's shorter split hit is flagged secondary (0x100) instead of supplementary
+    /// (0x800), for tools that predate the supplementary flag (Picard; bwa's -M).
+    pub split_as_secondary: bool,
 }
 
 impl Default for AlignOpts {
@@ -34,6 +37,7 @@ impl Default for AlignOpts {
             unpaired_penalty: 17,
             read_groups: Vec::new(),
             soft_clip_supplementary: true,
+            split_as_secondary: false,
         }
     }
 }

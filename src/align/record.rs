@@ -47,6 +47,8 @@ pub(crate) struct Finisher<'a> {
     pub read_group: Option<&'a [u8]>,
     /// Supplementary records keep soft clips (else hard clips, bwa's default).
     pub soft_clip_supplementary: bool,
+    /// The shorter split hit is flagged secondary, not supplementary (bwa's -M).
+    pub split_as_secondary: bool,
 }
 
 impl Finisher<'_> {
@@ -70,7 +72,14 @@ impl Finisher<'_> {
             }
             let mut primary = self.primary(me, mate, f);
             if let Some((sup, q)) = me.supplementary {
-                let mut rec = self.mapped(me.read, sup, q, me.sub, f | flag::SUPPLEMENTARY);
+                // bwa's -M flags it secondary; it stays what it is otherwise: its SA tag, its
+                // clipping and its bases as bwa writes them.
+                let split = if self.split_as_secondary {
+                    flag::SECONDARY
+                } else {
+                    flag::SUPPLEMENTARY
+                };
+                let mut rec = self.mapped(me.read, sup, q, me.sub, f | split);
                 self.set_mate(&mut rec, mate);
                 add_sa(&mut rec, self, me.aln, me.mapq);
                 add_sa(&mut primary, self, Some(sup), q);
@@ -128,7 +137,7 @@ impl Finisher<'_> {
                     &cigar::to_text(&full_cigar(ma, mate.read.seq.len() as u32)),
                 );
                 if rec.flag & flag::UNMAPPED == 0
-                    && rec.flag & flag::SUPPLEMENTARY == 0
+                    && rec.flag & (flag::SUPPLEMENTARY | flag::SECONDARY) == 0
                     && rec.tid == rec.mate_tid
                 {
                     rec.tlen = template_length(rec.pos, rec.end(), ma.pos, ma.end);

@@ -61,6 +61,10 @@ pub(crate) struct Args {
     /// is not a SAM tag is left out.
     #[arg(short = 'C', help_heading = BWA)]
     pub append_comment: bool,
+    /// Flag a read's shorter split hits secondary (0x100) instead of supplementary (0x800), for
+    /// Picard (bwa's -M).
+    #[arg(short = 'M', help_heading = BWA)]
+    pub split_as_secondary: bool,
     /// bwa's -v (verbosity): 0 or 1 print nothing but errors, as -q; higher is the default.
     #[arg(short = 'v', value_name = "N", help_heading = BWA)]
     pub verbosity: Option<u8>,
@@ -87,6 +91,7 @@ pub(crate) fn run(mut a: Args) -> Result<()> {
     cfg.insert_size_out = a.insert_size_out;
     cfg.align.min_score = a.min_score;
     cfg.align.soft_clip_supplementary = a.soft_clip_supplementary;
+    cfg.align.split_as_secondary = a.split_as_secondary;
     for lane in &mut cfg.lanes {
         lane.files.comments = a.append_comment;
     }

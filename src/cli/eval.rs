@@ -25,7 +25,8 @@ pub(crate) struct Args {
     /// Ignore query records with QUAL below this.
     #[arg(long, default_value_t = 0.0)]
     pub min_qual: f64,
-    /// List up to this many missed (FN) and false (FP) variants on standard error.
+    /// List up to this many missed (FN), false (FP) and wrongly genotyped (GT: the truth's
+    /// zygosity shown) variants on standard error.
     #[arg(long, default_value_t = 0)]
     pub show_errors: usize,
     /// Print JSON instead of a table.
@@ -53,6 +54,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     };
     show("FN", &e.missed);
     show("FP", &e.extra);
+    show("GT", &e.wrong_genotype);
     if a.json {
         println!("{}", e.report.json());
     } else {

@@ -20,6 +20,8 @@ pub(crate) struct Matches {
     /// Matched pairs whose genotype (het/hom) also agrees, and matched pairs compared.
     pub gt_agree: usize,
     pub gt_compared: usize,
+    /// Truth variants matched by a query variant of the other zygosity (by index).
+    pub gt_wrong: Vec<usize>,
 }
 
 /// Matches `query` against `truth` (both sorted). `contigs` holds reference sequences for the
@@ -58,6 +60,9 @@ pub(crate) fn compare(
             m.truth[ti] = true;
             m.gt_compared += 1;
             m.gt_agree += usize::from(truth[ti].hom == q.hom);
+            if truth[ti].hom != q.hom {
+                m.gt_wrong.push(ti);
+            }
         }
     }
     if let Some(contigs) = contigs {
@@ -141,6 +146,10 @@ fn try_cluster(
             }
         }
         m.gt_compared += 1;
-        m.gt_agree += usize::from(t.iter().all(|x| x.0.hom) == q.iter().all(|x| x.0.hom));
+        let agree = t.iter().all(|x| x.0.hom) == q.iter().all(|x| x.0.hom);
+        m.gt_agree += usize::from(agree);
+        if !agree && let Some(first) = cluster.iter().find(|c| c.1) {
+            m.gt_wrong.push(first.2);
+        }
     }
 }

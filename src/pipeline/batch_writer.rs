@@ -68,7 +68,7 @@ impl BatchWriter {
             .records
             .iter()
             .flatten()
-            .filter(|r| r.flag & flag::SUPPLEMENTARY == 0)
+            .filter(|r| r.flag & (flag::SUPPLEMENTARY | flag::SECONDARY) == 0)
         {
             self.reads += 1;
             self.mapped += u64::from(r.flag & flag::UNMAPPED == 0);
