@@ -213,6 +213,7 @@ impl<'a> Aligner<'a> {
             read_group: None,
             soft_clip_supplementary: self.opts.soft_clip_supplementary,
             split_as_secondary: self.opts.split_as_secondary,
+            all_alignments: self.opts.all_alignments,
         };
         let done: Vec<(Vec<SamRecord>, DupEnds)> = frags
             .par_iter()
@@ -329,6 +330,28 @@ impl<'a> Aligner<'a> {
         (out, record::dup_ends(mates))
     }
 
+    /// Other placements of the chosen alignment's part of the read (sharing at least half of
+    /// it), best first: those scoring at least 80% of it, and none when there are more than
+    /// the XA limit (bwa's rule); with `-a`, those scoring at least half of it.
+    fn alternatives<'r>(&self, a: &Alignment, hits: &'r ReadHits, len: u32) -> Vec<&'r Alignment> {
+        let (ratio, limit) = if self.opts.all_alignments {
+            (0.5, usize::MAX)
+        } else {
+            (0.8, self.opts.max_xa_hits)
+        };
+        let alts: Vec<&Alignment> = hits
+            .alns
+            .iter()
+            .filter(|b| {
+                !std::ptr::eq(*b, a)
+                    && !b.same_place(a)
+                    && f64::from(b.score) >= ratio * f64::from(a.score)
+                    && a.query_overlap(b, len) * 2 >= (a.qend - a.qstart).min(b.qend - b.qstart)
+            })
+            .collect();
+        if alts.len() > limit { Vec::new() } else { alts }
+    }
+
     fn placed<'r>(
         &self,
         read: &'r Read,
@@ -344,6 +367,7 @@ impl<'a> Aligner<'a> {
                 mapq: 0,
                 sub: 0,
                 supplementary: None,
+                alternatives: Vec::new(),
             };
         };
         let a = &hits.alns[i];
@@ -364,6 +388,7 @@ impl<'a> Aligner<'a> {
             mapq,
             sub,
             supplementary,
+            alternatives: self.alternatives(a, hits, len),
         }
     }
 }

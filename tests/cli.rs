@@ -569,3 +569,67 @@ fn comment_tags_are_appended_with_minus_c() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("'-x'"), "{err}");
 }
+
+/// A read from one copy of a repeat: the other copy in bwa's XA tag (`contig,{+|-}pos,CIGAR,NM`)
+/// on the primary record; with -a a secondary record (MAPQ 0, no SEQ) instead; -h 0 drops XA.
+#[test]
+fn other_placements_go_to_xa_or_secondary_records() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two copies of a 400-base segment, the second with two substitutions, in random sequence.
+    let mut x: u64 = 12345;
+    let mut base = || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        b"ACGT"[(x >> 33) as usize % 4]
+    };
+    let filler = |n: usize, b: &mut dyn FnMut() -> u8| -> Vec<u8> { (0..n).map(|_| b()).collect() };
+    let segment = filler(400, &mut base);
+    let mut copy = segment.clone();
+    for p in [100, 300] {
+        copy[p] = if copy[p] == b'A' { b'C' } else { b'A' };
+    }
+    let mut genome = filler(3000, &mut base);
+    genome.extend_from_slice(&segment);
+    genome.extend(filler(3000, &mut base));
+    genome.extend_from_slice(&copy);
+    genome.extend(filler(3000, &mut base));
+    let reference = dir.path().join("ref.fa");
+    std::fs::write(
+        &reference,
+        format!(">r1\n{}\n", String::from_utf8(genome).unwrap()),
+    )
+    .unwrap();
+    let read = String::from_utf8(segment[50..200].to_vec()).unwrap();
+    let fq = dir.path().join("r.fq");
+    std::fs::write(&fq, format!("@r\n{read}\n+\n{}\n", "I".repeat(150))).unwrap();
+    let reference = reference.display().to_string();
+    let sam = |extra: &[&str]| -> Vec<Vec<String>> {
+        let mut args = vec!["align", &reference, fq.to_str().unwrap(), "-o", "-", "-q"];
+        args.extend_from_slice(extra);
+        String::from_utf8(ok(&args).stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('@'))
+            .map(|l| l.split('\t').map(String::from).collect())
+            .collect()
+    };
+    let recs = sam(&[]);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0][3], "3051");
+    assert!(
+        recs[0].contains(&"XA:Z:r1,+6451,150M,1;".to_string()),
+        "{recs:?}"
+    );
+    let all = sam(&["-a"]);
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0][..10], recs[0][..10]);
+    assert!(!all[0].iter().any(|t| t.starts_with("XA:Z")));
+    assert_eq!(
+        (all[1][1].as_str(), all[1][3].as_str(), all[1][4].as_str()),
+        ("256", "6451", "0")
+    );
+    assert_eq!((all[1][9].as_str(), all[1][10].as_str()), ("*", "*"));
+    let none = sam(&["-h", "0"]);
+    assert!(!none[0].iter().any(|t| t.starts_with("XA:Z")), "{none:?}");
+}

@@ -25,6 +25,12 @@ pub(crate) struct AlignOpts {
     /// A read's shorter split hit is flagged secondary (0x100) instead of supplementary
     /// (0x800), for tools that predate the supplementary flag (Picard; bwa's -M).
     pub split_as_secondary: bool,
+    /// Other placements scoring at least 80% of the best are listed in `XA` when there are at
+    /// most this many (bwa's -h, 5).
+    pub max_xa_hits: usize,
+    /// Every placement scoring at least half the best is written, the others as secondary
+    /// records, instead of `XA` (bwa's -a).
+    pub all_alignments: bool,
 }
 
 impl Default for AlignOpts {
@@ -38,6 +44,8 @@ impl Default for AlignOpts {
             read_groups: Vec::new(),
             soft_clip_supplementary: true,
             split_as_secondary: false,
+            max_xa_hits: 5,
+            all_alignments: false,
         }
     }
 }

@@ -37,6 +37,9 @@ pub(crate) struct Placed<'a> {
     /// Best competing score (XS), 0 for none.
     pub sub: i32,
     pub supplementary: Option<(&'a Alignment, u8)>,
+    /// Other placements of the same part of the read, best first: written in `XA`, or as
+    /// secondary records with `-a`.
+    pub alternatives: Vec<&'a Alignment>,
 }
 
 /// Shared context for finishing records.
@@ -49,6 +52,8 @@ pub(crate) struct Finisher<'a> {
     pub soft_clip_supplementary: bool,
     /// The shorter split hit is flagged secondary, not supplementary (bwa's -M).
     pub split_as_secondary: bool,
+    /// Alternative placements as secondary records (bwa's -a) instead of the XA tag.
+    pub all_alignments: bool,
 }
 
 impl Finisher<'_> {
@@ -71,6 +76,7 @@ impl Finisher<'_> {
                 }
             }
             let mut primary = self.primary(me, mate, f);
+            let secondary = self.alternatives(me, mate, f, &mut primary);
             if let Some((sup, q)) = me.supplementary {
                 // bwa's -M flags it secondary; it stays what it is otherwise: its SA tag, its
                 // clipping and its bases as bwa writes them.
@@ -92,7 +98,61 @@ impl Finisher<'_> {
             } else {
                 out.push(self.finish_tags(primary, me.read));
             }
+            for rec in secondary {
+                out.push(self.finish_tags(rec, me.read));
+            }
         }
+    }
+
+    /// The read's other placements: an `XA` tag on the primary record (bwa's format,
+    /// `contig,{+|-}pos,CIGAR,NM;` each), or with `-a` secondary records (MAPQ 0, no SEQ or
+    /// QUAL, as bwa writes them).
+    fn alternatives(
+        &self,
+        me: &Placed,
+        mate: Option<&Placed>,
+        f: u16,
+        primary: &mut SamRecord,
+    ) -> Vec<SamRecord> {
+        if me.alternatives.is_empty() || me.aln.is_none() {
+            return Vec::new();
+        }
+        if self.all_alignments {
+            return me
+                .alternatives
+                .iter()
+                .map(|a| {
+                    let mut rec = self.mapped(me.read, a, 0, 0, f | flag::SECONDARY);
+                    self.set_mate(&mut rec, mate);
+                    rec.seq.clear();
+                    rec.qual.clear();
+                    rec
+                })
+                .collect();
+        }
+        let len = me.read.seq.len() as u32;
+        let mut xa = Vec::new();
+        for a in &me.alternatives {
+            let (seq, _) = oriented(me.read, a.rev);
+            let start = (self.contigs[a.contig as usize].offset as i64 + a.pos) as usize;
+            let nm = nm_md(
+                &seq[a.qstart as usize..a.qend as usize],
+                &self.reference[start..],
+                &a.cigar,
+            )
+            .0;
+            let _ = write!(
+                xa,
+                "{},{}{},",
+                self.contigs[a.contig as usize].name,
+                if a.rev { '-' } else { '+' },
+                a.pos + 1
+            );
+            xa.extend_from_slice(&cigar::to_text(&full_cigar(a, len)));
+            let _ = write!(xa, ",{nm};");
+        }
+        primary.push_str(b"XA", &xa);
+        Vec::new()
     }
 
     fn primary(&self, me: &Placed, mate: Option<&Placed>, f: u16) -> SamRecord {

@@ -12,7 +12,12 @@ use crate::pipeline::sink::SinkOpts;
 const BWA: &str = "bwa mem compatible";
 
 #[derive(Debug, clap::Args)]
+// bwa's -h is the XA limit, so help is --help alone here.
+#[command(disable_help_flag = true)]
 pub(crate) struct Args {
+    /// Print help.
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
     /// Reference FASTA; its index REF.zmi is used when present.
     pub reference: PathBuf,
     #[command(flatten)]
@@ -65,6 +70,14 @@ pub(crate) struct Args {
     /// Picard (bwa's -M).
     #[arg(short = 'M', help_heading = BWA)]
     pub split_as_secondary: bool,
+    /// Write every placement scoring at least half the best, the others as secondary records
+    /// (bwa's -a); without it, other placements go into the XA tag.
+    #[arg(short = 'a', help_heading = BWA)]
+    pub all_alignments: bool,
+    /// List other placements scoring at least 80% of the best in XA when there are at most N
+    /// (bwa's -h; a second value, bwa's limit for ALT contigs, is accepted).
+    #[arg(short = 'h', value_name = "N[,N]", help_heading = BWA, value_parser = parse_xa_limit)]
+    pub max_xa_hits: Option<usize>,
     /// bwa's -v (verbosity): 0 or 1 print nothing but errors, as -q; higher is the default.
     #[arg(short = 'v', value_name = "N", help_heading = BWA)]
     pub verbosity: Option<u8>,
@@ -92,6 +105,10 @@ pub(crate) fn run(mut a: Args) -> Result<()> {
     cfg.align.min_score = a.min_score;
     cfg.align.soft_clip_supplementary = a.soft_clip_supplementary;
     cfg.align.split_as_secondary = a.split_as_secondary;
+    cfg.align.all_alignments = a.all_alignments;
+    if let Some(h) = a.max_xa_hits {
+        cfg.align.max_xa_hits = h;
+    }
     for lane in &mut cfg.lanes {
         lane.files.comments = a.append_comment;
     }
@@ -113,4 +130,12 @@ pub(crate) fn run(mut a: Args) -> Result<()> {
         );
     }
     a.run.finish(&m, started)
+}
+
+/// bwa's -h value: `N` or `N,M` (the second, for ALT contigs, is not used).
+fn parse_xa_limit(s: &str) -> std::result::Result<usize, String> {
+    s.split(',')
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| format!("'{s}': expected N or N,M (whole numbers)"))
 }

@@ -165,8 +165,15 @@ impl SamRecord {
         );
         cigar::write_text(&self.cigar, out);
         let _ = write!(out, "\t{rnext}\t{}\t{}\t", self.mate_pos + 1, self.tlen);
+        // A record without bases (a secondary one, as bwa writes them) has `*` for both.
+        if self.seq.is_empty() {
+            out.push(b'*');
+        }
         out.extend(self.seq.iter().map(|&c| base::decode(c)));
         out.push(b'\t');
+        if self.qual.is_empty() {
+            out.push(b'*');
+        }
         out.extend(self.qual.iter().map(|&q| q + 33));
         write_aux_text(&self.aux, out);
         out.push(b'\n');
