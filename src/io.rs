@@ -31,6 +31,7 @@ pub(crate) mod sam_writer;
 pub(crate) mod shared_bai;
 pub(crate) mod sort;
 pub(crate) mod targets;
+pub(crate) mod ubam;
 pub(crate) mod vcf_header;
 pub(crate) mod vcf_query;
 pub mod vcf_reader;

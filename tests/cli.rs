@@ -633,3 +633,117 @@ fn other_placements_go_to_xa_or_secondary_records() {
     let none = sam(&["-h", "0"]);
     assert!(!none[0].iter().any(|t| t.starts_with("XA:Z")), "{none:?}");
 }
+
+/// An unaligned BAM (pairs by flag and name, as Picard's FastqToSam writes them) in place of the
+/// FASTQs: the same alignments, its read group in the header and on every record, its BC and
+/// RX tags carried into the output as GATK's MergeBamAlignment carries them.
+#[test]
+fn an_unaligned_bam_aligns_as_its_fastqs_do_and_keeps_its_tags() {
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let read_fastq = |p: &str| -> Vec<(String, String, String)> {
+        let f = std::fs::File::open(p).unwrap();
+        let lines: Vec<String> = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f))
+            .lines()
+            .map(Result::unwrap)
+            .collect();
+        lines
+            .chunks(4)
+            .take(300)
+            .map(|c| {
+                (
+                    c[0][1..].split_whitespace().next().unwrap().to_string(),
+                    c[1].clone(),
+                    c[3].clone(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (
+        read_fastq(&test_data("sim-60k/reads_1.fq.gz")),
+        read_fastq(&test_data("sim-60k/reads_2.fq.gz")),
+    );
+    // The FASTQs of these 300 pairs, and the same reads as an unaligned BAM.
+    let mut fq = [String::new(), String::new()];
+    for (k, side) in [&a, &b].into_iter().enumerate() {
+        for (n, s, q) in side {
+            fq[k].push_str(&format!("@{n}\n{s}\n+\n{q}\n"));
+        }
+    }
+    let fq_paths = [dir.path().join("r1.fq"), dir.path().join("r2.fq")];
+    for k in 0..2 {
+        std::fs::write(&fq_paths[k], &fq[k]).unwrap();
+    }
+    let mut raw = Vec::new();
+    let text = "@HD\tVN:1.6\tSO:queryname\n@RG\tID:u1\tSM:s1\tLB:l1\tPL:ILLUMINA\n";
+    raw.extend_from_slice(b"BAM\x01");
+    raw.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    raw.extend_from_slice(text.as_bytes());
+    raw.extend_from_slice(&0u32.to_le_bytes());
+    let code = |c: u8| match c {
+        b'A' => 1u8,
+        b'C' => 2,
+        b'G' => 4,
+        b'T' => 8,
+        _ => 15,
+    };
+    for ((n, s1, q1), (_, s2, q2)) in a.iter().zip(&b) {
+        for (flag, s, q) in [(77u16, s1, q1), (141, s2, q2)] {
+            let mut rec = Vec::new();
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.push((n.len() + 1) as u8);
+            rec.push(0);
+            rec.extend_from_slice(&4680u16.to_le_bytes());
+            rec.extend_from_slice(&0u16.to_le_bytes());
+            rec.extend_from_slice(&flag.to_le_bytes());
+            rec.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.extend_from_slice(&0i32.to_le_bytes());
+            rec.extend_from_slice(n.as_bytes());
+            rec.push(0);
+            for pair in s.as_bytes().chunks(2) {
+                rec.push(code(pair[0]) << 4 | pair.get(1).map_or(0, |&c| code(c)));
+            }
+            rec.extend(q.bytes().map(|c| c - 33));
+            rec.extend_from_slice(b"BCZACGT\0RXZAAC\0RGZu1\0XIc\x07");
+            raw.extend_from_slice(&(rec.len() as u32).to_le_bytes());
+            raw.extend_from_slice(&rec);
+        }
+    }
+    let ubam = dir.path().join("reads.unaligned.bam");
+    let mut w = noodles_bgzf::io::Writer::new(std::fs::File::create(&ubam).unwrap());
+    w.write_all(&raw).unwrap();
+    w.finish().unwrap();
+    let sam = |args: &[&str]| -> String {
+        let mut all = vec!["align", &reference];
+        all.extend_from_slice(args);
+        all.extend(["-o", "-", "-q", "--unsorted"]);
+        String::from_utf8(ok(&all).stdout).unwrap()
+    };
+    let from_bam = sam(&[ubam.to_str().unwrap()]);
+    let from_fastq = sam(&[
+        fq_paths[0].to_str().unwrap(),
+        fq_paths[1].to_str().unwrap(),
+        "-R",
+        "@RG\\tID:u1\\tSM:s1\\tLB:l1\\tPL:ILLUMINA",
+    ]);
+    assert!(
+        from_bam.contains("@RG\tID:u1\tSM:s1\tLB:l1\tPL:ILLUMINA\n"),
+        "{from_bam}"
+    );
+    let body = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with('@'))
+            .map(String::from)
+            .collect()
+    };
+    let (x, y) = (body(&from_bam), body(&from_fastq));
+    assert_eq!(x.len(), y.len());
+    assert!(x.len() >= 600);
+    for (l, m) in x.iter().zip(&y) {
+        assert_eq!(l, &format!("{m}\tBC:Z:ACGT\tRX:Z:AAC\tXI:i:7"));
+    }
+}

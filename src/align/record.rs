@@ -180,6 +180,8 @@ impl Finisher<'_> {
                 rec.push_sam_tag(token);
             }
         }
+        // An unaligned BAM's tags, as GATK's MergeBamAlignment carries them.
+        rec.aux.extend_from_slice(&read.tags);
         rec
     }
 

@@ -4,11 +4,13 @@ use std::path::PathBuf;
 
 use crate::core::{Error, Result};
 use crate::io::sam_header::parse_read_group;
+use crate::io::ubam;
 use crate::pipeline::lanes::{self, Lane};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct LaneFlags {
-    /// FASTQ file(s): one for single-end reads, two for pairs (plain, gzip or bgzip).
+    /// FASTQ file(s): one for single-end reads, two for pairs (plain, gzip or bgzip); or one
+    /// unaligned BAM (.bam: pairs by flag and name, its read group and tags kept).
     #[arg(num_args = 1..=2, required_unless_present = "fastq_list")]
     pub reads: Vec<PathBuf>,
     /// Read group header line, e.g. '@RG\tID:x\tSM:y' (bwa's -R); its SM names the sample.
@@ -39,11 +41,32 @@ impl LaneFlags {
                 "no reads: give FASTQ files or --fastq-list".into(),
             ));
         }
-        let rg = self
+        let mut rg = self
             .read_group
             .as_deref()
             .map(parse_read_group)
             .transpose()?;
+        let ubam = self.reads.len() == 1 && ubam::is_bam(&self.reads[0]);
+        if ubam && self.interleaved {
+            return Err(Error::Usage(
+                "-p (interleaved FASTQ) with an unaligned BAM: its pairs are known by their flags"
+                    .into(),
+            ));
+        }
+        if ubam && rg.is_none() {
+            // The unaligned BAM's own read group, as MergeBamAlignment keeps it.
+            let groups = ubam::read_groups(&self.reads[0])?;
+            if groups.len() > 1 {
+                return Err(Error::input(
+                    &self.reads[0],
+                    format!(
+                        "{} read groups in the unaligned BAM: align one read group at a time (samtools split), or give -R",
+                        groups.len()
+                    ),
+                ));
+            }
+            rg = groups.first().map(|l| parse_read_group(l)).transpose()?;
+        }
         if self.interleaved && self.reads.len() != 1 {
             return Err(Error::Usage(
                 "-p (interleaved pairs) takes one FASTQ, not two".into(),

@@ -25,6 +25,8 @@ pub(crate) struct Header {
     pub sort_order: Option<String>,
     /// `SM` of each `@RG`, in order.
     pub samples: Vec<String>,
+    /// Every `@RG` line, whole, in order.
+    pub read_groups: Vec<String>,
 }
 
 fn invalid(msg: impl Into<String>) -> io::Error {
@@ -74,10 +76,16 @@ pub(crate) fn read_header(r: &mut impl Read) -> io::Result<Header> {
         dict.push(RefSeq { name, len, m5 });
     }
     let (sort_order, samples) = header_fields(&text);
+    let read_groups = text
+        .lines()
+        .filter(|l| l.starts_with("@RG\t"))
+        .map(String::from)
+        .collect();
     Ok(Header {
         dict,
         sort_order,
         samples,
+        read_groups,
     })
 }
 
@@ -238,6 +246,22 @@ pub(crate) fn decode(buf: &[u8], dict: &[RefSeq]) -> Result<SamRecord, String> {
     };
     check(&record, dict).map_err(at)?;
     Ok(record)
+}
+
+/// The auxiliary fields of a record (the bytes after its length), which [`decode`] leaves out;
+/// empty when the record is cut short.
+pub(crate) fn aux_of(buf: &[u8]) -> &[u8] {
+    let u16_at = |i: usize| {
+        buf.get(i..i + 2)
+            .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let l_name = buf.get(8).map_or(0, |&b| usize::from(b));
+    let n_cigar = u16_at(12);
+    let l_seq = buf
+        .get(16..20)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let start = 32 + l_name + 4 * n_cigar + l_seq.div_ceil(2) + l_seq;
+    buf.get(start..).unwrap_or(&[])
 }
 
 /// A CIGAR as long as the sequence, and a mapped record within its contig.

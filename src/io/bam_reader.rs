@@ -214,10 +214,10 @@ pub fn read_all(path: &Path) -> Result<(Vec<RefSeq>, Vec<SamRecord>)> {
     Ok((header.dict, out))
 }
 
-type Decompressed = bgzf::io::Reader<BufReader<File>>;
+pub(crate) type Decompressed = bgzf::io::Reader<BufReader<File>>;
 
 /// Opens a complete BAM and reads its header; the reader is left at the first record.
-fn open_records(path: &Path) -> Result<(Header, Decompressed)> {
+pub(crate) fn open_records(path: &Path) -> Result<(Header, Decompressed)> {
     check_complete(path)?;
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut reader = bgzf::io::Reader::new(BufReader::new(file));
@@ -227,7 +227,7 @@ fn open_records(path: &Path) -> Result<(Header, Decompressed)> {
 }
 
 /// A read failure as a message a user can act on.
-fn read_error(path: &Path, e: std::io::Error, last: Option<&SamRecord>) -> Error {
+pub(crate) fn read_error(path: &Path, e: std::io::Error, last: Option<&SamRecord>) -> Error {
     let after = last.map_or(String::new(), |r| {
         format!(" after record '{}'", String::from_utf8_lossy(&r.name))
     });

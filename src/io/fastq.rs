@@ -27,6 +27,8 @@ pub struct Read {
     pub qual: Vec<u8>,
     /// The header's comment after the name (kept only when the reader is asked to: bwa's -C).
     pub comment: Vec<u8>,
+    /// BAM-encoded tags carried into the read's records (an unaligned BAM's `BC`, `RX`, ...).
+    pub tags: Vec<u8>,
 }
 
 /// Streams records from one FASTQ file.

@@ -1,5 +1,6 @@
-//! Fragments: single reads or mate pairs read in step from one or two FASTQ files per lane, each
-//! with a global index that fixes its place in the output and the lane it came from.
+//! Fragments: single reads or mate pairs read in step from one or two FASTQ files per lane (or
+//! from an unaligned BAM), each with a global index that fixes its place in the output and the
+//! lane it came from.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use std::sync::atomic::AtomicU64;
 
 use crate::core::{Error, Result};
 use crate::io::fastq::{FastqReader, Read};
+use crate::io::ubam::{self, UbamReader};
 
 /// One sequenced fragment.
 #[derive(Debug, Clone, Default)]
@@ -34,12 +36,18 @@ pub(crate) struct LaneFiles {
 /// The most lanes one run reads.
 pub(crate) const MAX_LANES: usize = u16::MAX as usize;
 
+/// A lane's open input: FASTQ (one file, or two of mates), or an unaligned BAM.
+enum LaneReader {
+    Fastq(FastqReader, Option<FastqReader>),
+    Ubam(UbamReader),
+}
+
 /// Reads fragments in batches, lane after lane, checking that mates agree.
 pub(crate) struct FragmentReader {
     lanes: Vec<LaneFiles>,
     /// The lane being read, and its files once opened.
     lane: usize,
-    open: Option<(FastqReader, Option<FastqReader>)>,
+    open: Option<LaneReader>,
     /// The next fragment's global index, and its number within its lane (for messages).
     next: u64,
     in_lane: u64,
@@ -71,7 +79,10 @@ impl FragmentReader {
 
     fn open_current(&mut self) -> Result<()> {
         self.open = match self.lanes.get(self.lane) {
-            Some(l) => Some((
+            Some(l) if l.r2.is_none() && ubam::is_bam(&l.r1) => {
+                Some(LaneReader::Ubam(UbamReader::open(&l.r1)?))
+            }
+            Some(l) => Some(LaneReader::Fastq(
                 FastqReader::open_counted(&l.r1, self.bytes.clone())?.keep_comments(l.comments),
                 l.r2.as_deref()
                     .map(|p| {
@@ -127,13 +138,22 @@ impl FragmentReader {
     fn next_fragment(&mut self) -> Result<Option<Fragment>> {
         let (in_lane, lane) = (self.in_lane, self.lane as u16);
         let interleaved = self.lanes.get(self.lane).is_some_and(|l| l.interleaved);
-        let Some((r1, r2)) = &mut self.open else {
-            return Ok(None);
-        };
         let mut f = Fragment {
             index: self.next,
             lane,
             ..Default::default()
+        };
+        let (r1, r2) = match &mut self.open {
+            None => return Ok(None),
+            Some(LaneReader::Ubam(u)) => {
+                if !u.next_fragment(&mut f.r1, &mut f.r2)? {
+                    return Ok(None);
+                }
+                self.next += 1;
+                self.in_lane += 1;
+                return Ok(Some(f));
+            }
+            Some(LaneReader::Fastq(r1, r2)) => (r1, r2),
         };
         let got1 = r1.next_into(&mut f.r1)?;
         if let Some(r2) = r2 {

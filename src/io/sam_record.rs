@@ -180,28 +180,79 @@ impl SamRecord {
     }
 }
 
+/// The length in bytes of the BAM aux field at the start of `aux` (tag, type and value), or
+/// None when it is cut short or of an unknown type.
+pub(crate) fn aux_field_len(aux: &[u8]) -> Option<usize> {
+    let size = |ty: u8| match ty {
+        b'A' | b'c' | b'C' => Some(1),
+        b's' | b'S' => Some(2),
+        b'i' | b'I' | b'f' => Some(4),
+        _ => None,
+    };
+    let ty = *aux.get(2)?;
+    let len = match ty {
+        b'Z' | b'H' => 3 + aux[3..].iter().position(|&b| b == 0)? + 1,
+        b'B' => {
+            let sub = size(*aux.get(3)?)?;
+            let n = u32::from_le_bytes(aux.get(4..8)?.try_into().ok()?) as usize;
+            8 + n.checked_mul(sub)?
+        }
+        t => 3 + size(t)?,
+    };
+    (len <= aux.len()).then_some(len)
+}
+
+/// The aux fields as SAM text (`\tTG:T:value` each), every BAM type.
 fn write_aux_text(mut aux: &[u8], out: &mut Vec<u8>) {
     use std::io::Write;
-    while aux.len() >= 3 {
-        let (tag, ty) = (&aux[..2], aux[2]);
+    let int = |ty: u8, b: &[u8]| -> i64 {
+        match ty {
+            b'c' => i64::from(b[0] as i8),
+            b'C' => i64::from(b[0]),
+            b's' => i64::from(i16::from_le_bytes([b[0], b[1]])),
+            b'S' => i64::from(u16::from_le_bytes([b[0], b[1]])),
+            b'i' => i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            _ => i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        }
+    };
+    while let Some(len) = aux_field_len(aux) {
+        let (tag, ty, v) = (&aux[..2], aux[2], &aux[3..len]);
         out.push(b'\t');
         out.extend_from_slice(tag);
         match ty {
-            b'i' => {
-                let v = i32::from_le_bytes([aux[3], aux[4], aux[5], aux[6]]);
-                let _ = write!(out, ":i:{v}");
-                aux = &aux[7..];
+            b'A' => {
+                out.extend_from_slice(b":A:");
+                out.push(v[0]);
+            }
+            b'c' | b'C' | b's' | b'S' | b'i' | b'I' => {
+                let _ = write!(out, ":i:{}", int(ty, v));
+            }
+            b'f' => {
+                let _ = write!(out, ":f:{}", f32::from_le_bytes([v[0], v[1], v[2], v[3]]));
+            }
+            b'Z' | b'H' => {
+                let _ = write!(out, ":{}:", char::from(ty));
+                out.extend_from_slice(&v[..v.len() - 1]);
             }
             _ => {
-                let end = aux[3..]
-                    .iter()
-                    .position(|&b| b == 0)
-                    .map_or(aux.len(), |p| p + 3);
-                out.extend_from_slice(b":Z:");
-                out.extend_from_slice(&aux[3..end]);
-                aux = &aux[(end + 1).min(aux.len())..];
+                // B: subtype, count, values.
+                let sub = v[0];
+                let _ = write!(out, ":B:{}", char::from(sub));
+                let width = match sub {
+                    b'c' | b'C' => 1,
+                    b's' | b'S' => 2,
+                    _ => 4,
+                };
+                for x in v[5..].chunks(width) {
+                    if sub == b'f' {
+                        let _ = write!(out, ",{}", f32::from_le_bytes([x[0], x[1], x[2], x[3]]));
+                    } else {
+                        let _ = write!(out, ",{}", int(sub, x));
+                    }
+                }
             }
         }
+        aux = &aux[len..];
     }
 }
 

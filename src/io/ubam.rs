@@ -1,0 +1,147 @@
+//! Reads from an unaligned BAM (GATK's and Picard's uBAM: FastqToSam, or a BCL converter's
+//! output): pairs by flag (0x40 first, 0x80 last) and name, single reads otherwise, secondary
+//! and supplementary records skipped; bases back on the sequenced strand; the record's tags
+//! kept to be carried into the alignments (all but the alignment's own and `RG`, which the
+//! lane sets), as GATK's MergeBamAlignment carries them.
+
+use std::path::{Path, PathBuf};
+
+use super::bam_decode;
+use super::bam_reader::{Decompressed, open_records, read_error};
+use super::fastq::Read;
+use super::sam_record::{SamRecord, aux_field_len, flag};
+use crate::core::base::revcomp;
+use crate::core::{Error, Result};
+
+/// Tags of an alignment, or set per lane: not carried from an unaligned BAM.
+const DROPPED_TAGS: [&[u8; 2]; 10] = [
+    b"RG", b"NM", b"MD", b"AS", b"XS", b"XA", b"SA", b"MC", b"MQ", b"PG",
+];
+
+/// Whether `path` names a BAM (by its name), to be read as unaligned reads.
+pub(crate) fn is_bam(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("bam"))
+}
+
+/// The `@RG` lines of an unaligned BAM's header.
+pub(crate) fn read_groups(path: &Path) -> Result<Vec<String>> {
+    Ok(open_records(path)?.0.read_groups)
+}
+
+/// An unaligned BAM open for reading, record by record.
+pub(crate) struct UbamReader {
+    path: PathBuf,
+    reader: Decompressed,
+    dict: Vec<super::dict::RefSeq>,
+    buf: Vec<u8>,
+    /// A record read ahead (the next fragment's first read).
+    ahead: Option<SamRecord>,
+    records: u64,
+}
+
+impl UbamReader {
+    pub(crate) fn open(path: &Path) -> Result<UbamReader> {
+        let (header, reader) = open_records(path)?;
+        Ok(UbamReader {
+            path: path.to_path_buf(),
+            reader,
+            dict: header.dict,
+            buf: Vec::new(),
+            ahead: None,
+            records: 0,
+        })
+    }
+
+    /// The next primary record.
+    fn next_record(&mut self) -> Result<Option<SamRecord>> {
+        if let Some(r) = self.ahead.take() {
+            return Ok(Some(r));
+        }
+        loop {
+            let more = bam_decode::read_record(&mut self.reader, &mut self.buf)
+                .map_err(|e| read_error(&self.path, e, None))?;
+            if !more {
+                return Ok(None);
+            }
+            self.records += 1;
+            let mut r = bam_decode::decode(&self.buf, &self.dict).map_err(|msg| {
+                Error::input(&self.path, format!("record {}: {msg}", self.records))
+            })?;
+            r.aux = bam_decode::aux_of(&self.buf).to_vec();
+            if r.flag & (flag::SECONDARY | flag::SUPPLEMENTARY) == 0 {
+                return Ok(Some(r));
+            }
+        }
+    }
+
+    /// The next fragment into `r1` (and `r2` for a pair); false at the end.
+    pub(crate) fn next_fragment(&mut self, r1: &mut Read, r2: &mut Option<Read>) -> Result<bool> {
+        let Some(first) = self.next_record()? else {
+            return Ok(false);
+        };
+        let at = self.records;
+        if first.flag & flag::PAIRED == 0 {
+            *r1 = self.to_read(first, at)?;
+            *r2 = None;
+            return Ok(true);
+        }
+        let Some(second) = self.next_record()? else {
+            return Err(self.unpaired(&first, at));
+        };
+        if second.name != first.name || second.flag & flag::PAIRED == 0 {
+            return Err(self.unpaired(&first, at));
+        }
+        let (a, b) = if first.flag & flag::LAST != 0 {
+            (second, first)
+        } else {
+            (first, second)
+        };
+        *r1 = self.to_read(a, at)?;
+        *r2 = Some(self.to_read(b, at)?);
+        Ok(true)
+    }
+
+    fn unpaired(&self, r: &SamRecord, at: u64) -> Error {
+        Error::input(
+            &self.path,
+            format!(
+                "record {at} ('{}') is flagged paired but its mate does not follow it: sort the unaligned BAM by name (samtools sort -n)",
+                String::from_utf8_lossy(&r.name)
+            ),
+        )
+    }
+
+    /// The read as sequenced, with the tags to carry.
+    fn to_read(&self, r: SamRecord, at: u64) -> Result<Read> {
+        if r.seq.is_empty() || r.qual.len() != r.seq.len() || r.qual.iter().all(|&q| q == 0xff) {
+            return Err(Error::input(
+                &self.path,
+                format!(
+                    "record {at} ('{}') has no bases or no base qualities",
+                    String::from_utf8_lossy(&r.name)
+                ),
+            ));
+        }
+        let (seq, qual) = if r.flag & flag::REVERSE != 0 {
+            (revcomp(&r.seq), r.qual.iter().rev().copied().collect())
+        } else {
+            (r.seq, r.qual)
+        };
+        let mut tags = Vec::new();
+        let mut aux = &r.aux[..];
+        while let Some(len) = aux_field_len(aux) {
+            if !DROPPED_TAGS.iter().any(|t| &aux[..2] == *t) {
+                tags.extend_from_slice(&aux[..len]);
+            }
+            aux = &aux[len..];
+        }
+        Ok(Read {
+            name: r.name,
+            seq,
+            qual,
+            comment: Vec::new(),
+            tags,
+        })
+    }
+}
