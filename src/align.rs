@@ -36,6 +36,8 @@ pub(crate) struct Aligner<'a> {
     pub contigs: Vec<ContigInfo>,
     pub backend: &'a dyn Backend,
     pub opts: AlignOpts,
+    /// Which contigs are ALT contigs (bwa's REF.alt); empty or all false without.
+    pub is_alt: Vec<bool>,
 }
 
 /// Records of one batch, in fragment order, with what duplicate marking needs.
@@ -68,6 +70,7 @@ impl<'a> Aligner<'a> {
             contigs: index.contigs(),
             backend,
             opts,
+            is_alt: Vec::new(),
         }
     }
 
@@ -298,8 +301,25 @@ impl<'a> Aligner<'a> {
         stats: &InsertStats,
         fin: &Finisher,
     ) -> (Vec<SamRecord>, DupEnds) {
+        let choice = if self.is_alt.iter().any(|&a| a) {
+            self.choose_alt_aware(f, hits, stats)
+        } else {
+            self.choose(f, hits, stats)
+        };
+        let p1 = self.placed(&f.r1, &hits[0], choice.first, choice.mapq[0]);
+        let p2 =
+            f.r2.as_ref()
+                .map(|r2| self.placed(r2, &hits[1], choice.second, choice.mapq[1]));
+        let mates = [Some(&p1), p2.as_ref()];
+        let mut out = Vec::with_capacity(2);
+        fin.records(mates, choice.proper, &mut out);
+        (out, record::dup_ends(mates))
+    }
+
+    /// Each mate's placement and MAPQ from its hits.
+    fn choose(&self, f: &Fragment, hits: &[ReadHits], stats: &InsertStats) -> PairChoice {
         let floor = self.seed_floor();
-        let choice = match &f.r2 {
+        match &f.r2 {
             Some(r2) => {
                 let params = PairParams {
                     stats,
@@ -319,15 +339,75 @@ impl<'a> Aligner<'a> {
                     proper: false,
                 }
             }
-        };
-        let p1 = self.placed(&f.r1, &hits[0], choice.first, choice.mapq[0]);
-        let p2 =
-            f.r2.as_ref()
-                .map(|r2| self.placed(r2, &hits[1], choice.second, choice.mapq[1]));
-        let mates = [Some(&p1), p2.as_ref()];
-        let mut out = Vec::with_capacity(2);
-        fin.records(mates, choice.proper, &mut out);
-        (out, record::dup_ends(mates))
+        }
+    }
+
+    /// bwa's `pa:f` for an alignment on an ALT contig: its score over that of the best
+    /// primary-assembly hit of the same bases (none without one).
+    fn pa(&self, a: &Alignment, hits: &ReadHits, len: u32) -> Option<f64> {
+        if !self.is_alt(a) {
+            return None;
+        }
+        let best = hits
+            .alns
+            .iter()
+            .filter(|b| {
+                !self.is_alt(b)
+                    && 2 * a.query_overlap(b, len) >= (a.qend - a.qstart).min(b.qend - b.qstart)
+            })
+            .map(|b| b.score)
+            .max()?;
+        (best > 0).then(|| f64::from(a.score) / f64::from(best))
+    }
+
+    fn is_alt(&self, a: &Alignment) -> bool {
+        self.is_alt.get(a.contig as usize).copied().unwrap_or(false)
+    }
+
+    /// The choice with ALT contigs (bwa's REF.alt): made among the primary assembly's hits, so
+    /// that an ALT contig mirroring a primary hit does not lower its MAPQ; a mate whose best
+    /// hit is on an ALT contig and beats every primary hit keeps the choice among all hits
+    /// (it is reported there, its primary hit in XA).
+    fn choose_alt_aware(&self, f: &Fragment, hits: &[ReadHits], stats: &InsertStats) -> PairChoice {
+        let primary: Vec<(ReadHits, Vec<usize>)> = hits
+            .iter()
+            .map(|h| {
+                let idx: Vec<usize> = (0..h.alns.len())
+                    .filter(|&i| !self.is_alt(&h.alns[i]))
+                    .collect();
+                let alns = idx.iter().map(|&i| h.alns[i].clone()).collect();
+                (
+                    ReadHits {
+                        alns,
+                        extra_ties: h.extra_ties,
+                    },
+                    idx,
+                )
+            })
+            .collect();
+        let alt_better = hits.iter().zip(&primary).any(|(h, (p, _))| {
+            let best_alt = h
+                .alns
+                .iter()
+                .filter(|a| self.is_alt(a))
+                .map(|a| a.score)
+                .max();
+            match (best_alt, p.alns.first()) {
+                (Some(x), Some(y)) => x > y.score,
+                (Some(_), None) => true,
+                _ => false,
+            }
+        });
+        if alt_better {
+            return self.choose(f, hits, stats);
+        }
+        let views: Vec<ReadHits> = primary.iter().map(|p| p.0.clone()).collect();
+        let c = self.choose(f, &views, stats);
+        PairChoice {
+            first: c.first.map(|i| primary[0].1[i]),
+            second: c.second.and_then(|i| primary.get(1).map(|p| p.1[i])),
+            ..c
+        }
     }
 
     /// Other placements of the chosen alignment's part of the read (sharing at least half of
@@ -368,6 +448,7 @@ impl<'a> Aligner<'a> {
                 sub: 0,
                 supplementary: None,
                 alternatives: Vec::new(),
+                pa: None,
             };
         };
         let a = &hits.alns[i];
@@ -389,6 +470,7 @@ impl<'a> Aligner<'a> {
             sub,
             supplementary,
             alternatives: self.alternatives(a, hits, len),
+            pa: self.pa(a, hits, len),
         }
     }
 }

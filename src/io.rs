@@ -9,6 +9,7 @@
 //!   through the index); regions: `bed`, `targets` (`-r` and `-L`).
 //! - Files: `input` (decompression), `bgzf_file` (compressed output), `output` (temporary names, checks), `cleanup`.
 
+pub(crate) mod alt_contigs;
 pub(crate) mod bam_decode;
 pub(crate) mod bam_index;
 pub mod bam_reader;

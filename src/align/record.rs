@@ -40,6 +40,9 @@ pub(crate) struct Placed<'a> {
     /// Other placements of the same part of the read, best first: written in `XA`, or as
     /// secondary records with `-a`.
     pub alternatives: Vec<&'a Alignment>,
+    /// On an ALT contig: its score over the best primary-assembly hit of the same bases
+    /// (bwa's `pa:f`).
+    pub pa: Option<f64>,
 }
 
 /// Shared context for finishing records.
@@ -77,6 +80,9 @@ impl Finisher<'_> {
             }
             let mut primary = self.primary(me, mate, f);
             let secondary = self.alternatives(me, mate, f, &mut primary);
+            if let Some(pa) = me.pa {
+                primary.push_sam_tag(format!("pa:f:{pa:.3}").as_bytes());
+            }
             if let Some((sup, q)) = me.supplementary {
                 // bwa's -M flags it secondary; it stays what it is otherwise: its SA tag, its
                 // clipping and its bases as bwa writes them.

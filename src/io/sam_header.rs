@@ -31,6 +31,7 @@ impl ReadGroup {
 /// The header text.
 pub(crate) fn header_text(
     dict: &[RefSeq],
+    alt: &[String],
     order: SortOrder,
     read_groups: &[ReadGroup],
     command_line: &str,
@@ -42,11 +43,16 @@ pub(crate) fn header_text(
     let mut h = format!("@HD\tVN:1.6\tSO:{so}\n");
     for c in dict {
         h.push_str(&format!(
-            "@SQ\tSN:{}\tLN:{}\tM5:{}\n",
+            "@SQ\tSN:{}\tLN:{}\tM5:{}",
             c.name,
             c.len,
             c.m5_hex()
         ));
+        // bwa's mark of an ALT contig (from REF.alt).
+        if alt.contains(&c.name) {
+            h.push_str("\tAH:*");
+        }
+        h.push('\n');
     }
     for rg in read_groups {
         h.push_str(&rg.line);
@@ -106,6 +112,7 @@ mod tests {
             (Some("y"), None, None)
         );
         let h = header_text(
+            &[],
             &[],
             SortOrder::Unsorted,
             std::slice::from_ref(&a),

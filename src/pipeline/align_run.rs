@@ -23,6 +23,7 @@ use crate::align::{AlignOpts, Aligner};
 use crate::backend::Backend;
 use crate::core::{Error, Result};
 use crate::index::{self, Index, IndexParams, reference};
+use crate::io::alt_contigs;
 use crate::io::fragments::{Fragment, FragmentReader, MAX_LANES};
 use crate::io::output::{self, with_suffix};
 
@@ -218,8 +219,20 @@ pub(crate) fn run_tapped(
             rayon::current_num_threads()
         );
     }
-    let aligner = Aligner::new(index, backend, cfg.align.clone());
-    let sink = Sink::create(&cfg.output, &index.dict(), &cfg.sink)?;
+    let mut aligner = Aligner::new(index, backend, cfg.align.clone());
+    // bwa's ALT contigs (REF.alt): hits there do not lower the MAPQ of the primary hits they
+    // mirror, and their @SQ lines say AH:*.
+    let alt = alt_contigs::read(&cfg.reference)?;
+    aligner.is_alt = aligner
+        .contigs
+        .iter()
+        .map(|c| alt.contains(&c.name))
+        .collect();
+    let sink_opts = SinkOpts {
+        alt_contigs: alt,
+        ..cfg.sink.clone()
+    };
+    let sink = Sink::create(&cfg.output, &index.dict(), &sink_opts)?;
     let bar = match (quiet, input.total) {
         (true, _) => ProgressBar::hidden(),
         (false, Some(bytes)) => progress::input_bar("align", bytes),

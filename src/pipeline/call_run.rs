@@ -24,7 +24,7 @@ use crate::io::dict::RefSeq;
 use crate::io::fasta::Contig;
 use crate::io::output::{self, has_extension, with_suffix};
 use crate::io::vcf_writer::{self, VcfWriter};
-use crate::io::{targets, vcf_header};
+use crate::io::{alt_contigs, targets, vcf_header};
 
 /// Everything `zenome call` needs.
 #[derive(Debug, Clone)]
@@ -365,7 +365,9 @@ fn check_contigs(bam: &BamReader, contigs: &[Contig], reference: &Path) -> Resul
     Ok(())
 }
 
-/// The intervals to call: `-r` values, then `-L` lines, or every contig the BAM names; sorted.
+/// The intervals to call: `-r` values, then `-L` lines, or every contig the BAM names but the
+/// ALT contigs of `REF.alt` (bwa's convention; their reads are called on the primary assembly);
+/// sorted.
 fn intervals(
     cfg: &CallConfig,
     contigs: &[Contig],
@@ -378,10 +380,11 @@ fn intervals(
     if let Some(out) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), &names)? {
         return Ok(out);
     }
+    let alt = alt_contigs::read(&cfg.reference)?;
     Ok(contigs
         .iter()
         .enumerate()
-        .filter(|(ci, _)| tids[*ci].is_some())
+        .filter(|(ci, c)| tids[*ci].is_some() && !alt.contains(&c.name))
         .map(|(ci, c)| Interval {
             contig: ci,
             start: 0,

@@ -35,6 +35,8 @@ pub(crate) struct SinkOpts {
     pub libraries: Vec<String>,
     /// For the `@PG` line.
     pub command_line: String,
+    /// ALT contigs (from `REF.alt`): their `@SQ` lines carry `AH:*`.
+    pub alt_contigs: Vec<String>,
 }
 
 impl Default for SinkOpts {
@@ -47,6 +49,7 @@ impl Default for SinkOpts {
             read_groups: Vec::new(),
             libraries: vec![super::lanes::UNKNOWN_LIBRARY.to_string()],
             command_line: String::new(),
+            alt_contigs: Vec::new(),
         }
     }
 }
@@ -140,7 +143,7 @@ impl Sink {
         } else {
             SortOrder::Unsorted
         };
-        let header = header_text(dict, order, &o.read_groups, &o.command_line);
+        let header = header_text(dict, &o.alt_contigs, order, &o.read_groups, &o.command_line);
         if is_sam {
             return Ok(Sink::Sam(SamWriter::create(path, &header, dict)?));
         }
