@@ -18,6 +18,7 @@ pub mod bed;
 pub(crate) mod bgzf_file;
 pub(crate) mod bgzf_frames;
 pub mod cleanup;
+pub(crate) mod cram;
 pub mod dict;
 pub mod fasta;
 pub mod fastq;

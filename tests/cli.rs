@@ -747,3 +747,52 @@ fn an_unaligned_bam_aligns_as_its_fastqs_do_and_keeps_its_tags() {
         assert_eq!(l, &format!("{m}\tBC:Z:ACGT\tRX:Z:AAC\tXI:i:7"));
     }
 }
+
+/// `-o X.cram`: CRAM 3.0 against the reference with `X.cram.crai`, smaller than the BAM, and
+/// `call` on it writes the VCF the BAM gives.
+#[test]
+fn cram_output_is_indexed_smaller_and_calls_as_the_bam() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let bam = sim60k_bam(dir.path(), "x.bam", &[]);
+    let cram = dir.path().join("x.cram");
+    ok(&[
+        "align",
+        &reference,
+        &test_data("sim-60k/reads_1.fq.gz"),
+        &test_data("sim-60k/reads_2.fq.gz"),
+        "-o",
+        cram.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(dir.path().join("x.cram.crai").exists());
+    let head = std::fs::read(&cram).unwrap();
+    assert_eq!(&head[..6], b"CRAM\x03\x00", "CRAM 3.0");
+    let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len() as f64;
+    assert!(
+        size(&cram) <= 0.8 * size(std::path::Path::new(&bam)),
+        "{} vs {}",
+        size(&cram),
+        size(std::path::Path::new(&bam))
+    );
+    let files = files_in(dir.path());
+    assert!(!files.iter().any(|f| f.contains(".tmp.")), "{files:?}");
+    let vcf = |input: &str, out: &str| -> String {
+        let o = dir.path().join(out);
+        ok(&call_args(&reference, input, o.to_str().unwrap(), &["-q"]));
+        vcf_body(&o)
+    };
+    let from_cram = vcf(cram.to_str().unwrap(), "c.vcf.gz");
+    assert!(!from_cram.is_empty());
+    assert_eq!(from_cram, vcf(&bam, "b.vcf.gz"));
+    // A CRAM here is coordinate-sorted.
+    let o = zenome(&[
+        "align",
+        &reference,
+        &test_data("sim-60k/reads_1.fq.gz"),
+        "--unsorted",
+        "-o",
+        dir.path().join("u.cram").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}

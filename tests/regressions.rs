@@ -326,20 +326,21 @@ fn a_bam_cigar_past_the_contig_end_or_unlike_its_sequence_is_an_input_error() {
 }
 
 #[test]
-fn cram_output_is_refused_and_upper_case_vcf_gz_is_bgzipped() {
+fn cram_output_is_real_cram_and_upper_case_vcf_gz_is_bgzipped() {
+    // Once a BAM was written under the .cram name; then CRAM was refused; now it is CRAM.
     let dir = tempfile::tempdir().expect("temp dir");
     let cram = dir.path().join("out.cram");
-    fails_with(
-        &[
-            "align",
-            &test_data("sim-60k/ref.fa"),
-            &test_data("bad/two_reads.fq"),
-            "-o",
-            cram.to_str().expect("path"),
-        ],
-        "CRAM output is not supported yet",
-    );
-    assert!(!cram.exists());
+    ok(&[
+        "align",
+        &test_data("sim-60k/ref.fa"),
+        &test_data("bad/two_reads.fq"),
+        "-o",
+        cram.to_str().expect("path"),
+        "-q",
+    ]);
+    let bytes = std::fs::read(&cram).expect("read");
+    assert_eq!(&bytes[..4], b"CRAM");
+    assert!(dir.path().join("out.cram.crai").exists());
     let bam = sim_bam(dir.path());
     let vcf = dir.path().join("OUT.VCF.GZ");
     ok(&[

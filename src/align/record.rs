@@ -208,7 +208,8 @@ impl Finisher<'_> {
                     && rec.flag & (flag::SUPPLEMENTARY | flag::SECONDARY) == 0
                     && rec.tid == rec.mate_tid
                 {
-                    rec.tlen = template_length(rec.pos, rec.end(), ma.pos, ma.end);
+                    let first = rec.flag & flag::FIRST != 0;
+                    rec.tlen = template_length(rec.pos, rec.end(), ma.pos, ma.end, first);
                 }
             }
             None => {
@@ -345,9 +346,12 @@ pub(crate) fn full_cigar(a: &Alignment, len: u32) -> Vec<CigarOp> {
 
 /// SAM's observed template length: from the leftmost to the rightmost mapped base, positive
 /// for the leftmost read.
-fn template_length(pos: i64, end: i64, mate_pos: i64, mate_end: i64) -> i64 {
+/// TLEN: positive for the leftmost mate, negative for the other; mates starting at the same
+/// place give the plus sign to the first mate (it is also written first, and a CRAM reader
+/// rebuilding TLEN gives it to the first record).
+fn template_length(pos: i64, end: i64, mate_pos: i64, mate_end: i64, first: bool) -> i64 {
     let span = end.max(mate_end) - pos.min(mate_pos);
-    if pos < mate_pos || (pos == mate_pos && end <= mate_end) {
+    if pos < mate_pos || (pos == mate_pos && first) {
         span
     } else {
         -span
@@ -445,7 +449,11 @@ mod tests {
 
     #[test]
     fn template_length_sign() {
-        assert_eq!(template_length(100, 250, 300, 450), 350);
-        assert_eq!(template_length(300, 450, 100, 250), -350);
+        assert_eq!(template_length(100, 250, 300, 450, false), 350);
+        assert_eq!(template_length(300, 450, 100, 250, true), -350);
+        // Mates at the same place: opposite signs, the first mate's positive.
+        assert_eq!(template_length(100, 250, 100, 250, true), 150);
+        assert_eq!(template_length(100, 250, 100, 250, false), -150);
+        assert_eq!(template_length(100, 240, 100, 250, false), -150);
     }
 }

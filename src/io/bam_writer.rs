@@ -97,13 +97,17 @@ impl BamWriter {
             None => noodles_bam::fs::index(tmp.path())
                 .map_err(|e| Error::Internal(format!("indexing {}: {e}", path.display())))?,
         };
-        let written = match &idx {
-            noodles_bam::index::Index::Bai(bai) => noodles_bam::bai::fs::write(bai_tmp.path(), bai),
-            noodles_bam::index::Index::Csi(csi) => noodles_csi::fs::write(bai_tmp.path(), csi),
-        };
-        written.map_err(|e| Error::io(&bai_path, e))?;
+        write_index(bai_tmp.path(), &idx).map_err(|e| Error::io(&bai_path, e))?;
         // The BAM first, then its index: an index is never older than its BAM.
         tmp.commit()?;
         bai_tmp.commit()
+    }
+}
+
+/// Writes a BAM index (BAI, or CSI for contigs too long for BAI) to `path`.
+pub(crate) fn write_index(path: &Path, index: &noodles_bam::index::Index) -> std::io::Result<()> {
+    match index {
+        noodles_bam::index::Index::Bai(bai) => noodles_bam::bai::fs::write(path, bai),
+        noodles_bam::index::Index::Csi(csi) => noodles_csi::fs::write(path, csi),
     }
 }

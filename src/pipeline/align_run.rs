@@ -24,7 +24,9 @@ use crate::backend::Backend;
 use crate::core::{Error, Result};
 use crate::index::{self, Index, IndexParams, reference};
 use crate::io::alt_contigs;
+use crate::io::cram;
 use crate::io::fragments::{Fragment, FragmentReader, MAX_LANES};
+use crate::io::output::TempPath;
 use crate::io::output::{self, with_suffix};
 
 /// Fragments per batch unless `--batch-size` says otherwise.
@@ -114,6 +116,9 @@ impl AlignConfig {
         if self.sorted_bam() {
             v.push(("-o", with_suffix(&self.output, ".bai")));
         }
+        if format_of(&self.output).is_ok_and(|f| f == super::sink::Format::Cram) {
+            v.push(("-o", with_suffix(&self.output, ".crai")));
+        }
         if let Some(p) = &self.dup_metrics {
             v.push(("--dup-metrics", p.clone()));
         }
@@ -179,7 +184,33 @@ pub(crate) fn load_or_build_index(reference: &Path, quiet: bool) -> Result<Index
 
 /// Runs the alignment; returns its metrics.
 pub(crate) fn run(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+    if format_of(&cfg.output)? == super::sink::Format::Cram {
+        return run_cram(cfg, backend, quiet);
+    }
     run_tapped(cfg, backend, quiet, None, None)
+}
+
+/// `-o X.cram`: the sorted, duplicate-marked BAM is written beside it under a temporary name,
+/// then turned into CRAM 3.0 against the reference, with `X.cram.crai`.
+fn run_cram(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+    cfg.validate()?;
+    if !cfg.sink.sorted {
+        return Err(Error::Usage(format!(
+            "-o {} with --unsorted: a CRAM here is coordinate-sorted; write .bam or .sam for input order",
+            cfg.output.display()
+        )));
+    }
+    let tmp = TempPath::new(&with_suffix(&cfg.output, ".bam"));
+    let mut bam_cfg = cfg.clone();
+    bam_cfg.output = tmp.path().to_path_buf();
+    let mut m = run_tapped(&bam_cfg, backend, quiet, None, None)?;
+    let t = Instant::now();
+    let contigs = reference::contigs(&cfg.reference)?;
+    let converted = cram::from_bam(tmp.path(), &cfg.output, &contigs);
+    let _ = std::fs::remove_file(with_suffix(tmp.path(), ".bai"));
+    converted?;
+    m.time("cram", t);
+    Ok(m)
 }
 
 /// As [`run`], handing each record of a sorted output to `tap` as it is written (`run` calls

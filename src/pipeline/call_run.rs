@@ -20,11 +20,12 @@ use crate::core::interval::Interval;
 use crate::core::{Error, Result};
 use crate::index::{self, reference};
 use crate::io::bam_reader::{BamReader, RecordSource};
+use crate::io::cleanup;
 use crate::io::dict::RefSeq;
 use crate::io::fasta::Contig;
 use crate::io::output::{self, has_extension, with_suffix};
 use crate::io::vcf_writer::{self, VcfWriter};
-use crate::io::{alt_contigs, targets, vcf_header};
+use crate::io::{alt_contigs, cram, targets, vcf_header};
 
 /// Everything `zenome call` needs.
 #[derive(Debug, Clone)]
@@ -229,6 +230,9 @@ impl Plan {
 /// Runs the caller; returns its metrics.
 pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     cfg.validate()?;
+    if cram::is_cram(&cfg.bam) {
+        return run_on_cram(cfg, backend, quiet);
+    }
     let cpu = super::metrics::cpu_seconds();
     let mut m = Metrics::new("call", backend.name());
     let t = Instant::now();
@@ -239,6 +243,49 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
     let per_shard = call_shards(cfg, &bam, &plan, backend, quiet)?;
     m.time("call", t);
     finish(cfg, &bam, &plan, per_shard, backend, m, cpu)
+}
+
+/// Calls a CRAM: its records are decoded against the reference into an indexed BAM under a
+/// temporary name (beside the output, or in the system's temporary folder for standard
+/// output), which is called and removed.
+fn run_on_cram(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
+    let t = Instant::now();
+    let contigs = reference::contigs(&cfg.reference)?;
+    let dir = match cfg.output.parent() {
+        Some(p) if !output::is_special(&cfg.output) && cfg.output != Path::new("-") => {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            }
+        }
+        _ => std::env::temp_dir(),
+    };
+    // In a folder of its own, under the CRAM's name: the sample name falls back on it.
+    let folder = tempfile::Builder::new()
+        .prefix(".zenome-cram.")
+        .tempdir_in(&dir)
+        .map_err(|e| Error::io(&dir, e))?;
+    let stem = cfg
+        .bam
+        .file_stem()
+        .map_or("SAMPLE".into(), |n| n.to_string_lossy().into_owned());
+    let bam = folder.path().join(format!("{stem}.bam"));
+    let bai = with_suffix(&bam, ".bai");
+    cleanup::register(&bam);
+    cleanup::register(&bai);
+    let decoded = cram::to_bam(&cfg.bam, &bam, &contigs);
+    let decode_secs = t.elapsed().as_secs_f64();
+    let result = decoded.and_then(|()| {
+        let mut bam_cfg = cfg.clone();
+        bam_cfg.bam = bam.clone();
+        let mut m = run(&bam_cfg, backend, quiet)?;
+        m.add("cram_decode", decode_secs);
+        Ok(m)
+    });
+    cleanup::forget(&bam);
+    cleanup::forget(&bai);
+    result
 }
 
 /// Completes a run whose shards were called as its BAM was written (`stream_call`): checks

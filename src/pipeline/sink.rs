@@ -76,9 +76,11 @@ pub(crate) enum Format {
     Bam,
     /// `*.zchunk`: an alignment chunk of a scattered run, for `concat`.
     Chunk,
+    /// `*.cram`: written as a sorted BAM, then turned into CRAM (`align_run`).
+    Cram,
 }
 
-/// The format an output path names (the extension, in any case); CRAM is refused for now.
+/// The format an output path names (the extension, in any case).
 pub(crate) fn format_of(path: &Path) -> Result<Format> {
     if path == Path::new("-") || has_extension(path, ".sam") {
         return Ok(Format::Sam);
@@ -87,10 +89,7 @@ pub(crate) fn format_of(path: &Path) -> Result<Format> {
         return Ok(Format::Chunk);
     }
     if has_extension(path, ".cram") {
-        return Err(Error::Usage(format!(
-            "-o {}: CRAM output is not supported yet; use .bam or .sam",
-            path.display()
-        )));
+        return Ok(Format::Cram);
     }
     Ok(Format::Bam)
 }
@@ -128,6 +127,12 @@ impl Sink {
     /// Opens the output named by `path`: `-` or `*.sam` for SAM, otherwise BAM.
     pub(crate) fn create(path: &Path, dict: &[RefSeq], o: &SinkOpts) -> Result<Sink> {
         let format = format_of(path)?;
+        if format == Format::Cram {
+            return Err(Error::Internal(format!(
+                "{}: a CRAM is written from a BAM, not directly",
+                path.display()
+            )));
+        }
         if format == Format::Chunk {
             let header = ChunkHeader {
                 dict: dict.to_vec(),

@@ -1,0 +1,98 @@
+//! CRAM 3.0 (reference-based compression, the format most centres store): a coordinate-sorted
+//! BAM turned into CRAM with its `.crai`, and a CRAM turned back into an indexed BAM for the
+//! stages that read BAM. The reference's sequences come from the caller (REF's contigs), and
+//! the header's `@SQ M5` values name them.
+
+use std::path::Path;
+
+use noodles_fasta as fasta;
+use noodles_sam::alignment::io::Write as _;
+
+use super::fasta::Contig;
+use super::output::{TempPath, with_suffix};
+use crate::core::base;
+use crate::core::{Error, Result};
+
+/// The reference as noodles reads it: every contig, bases as letters.
+fn repository(contigs: &[Contig]) -> fasta::Repository {
+    let records: Vec<fasta::Record> = contigs
+        .iter()
+        .map(|c| {
+            let bases: Vec<u8> = c.seq.iter().map(|&b| base::decode(b)).collect();
+            fasta::Record::new(
+                fasta::record::Definition::new(c.name.as_str(), None),
+                fasta::record::Sequence::from(bases),
+            )
+        })
+        .collect();
+    fasta::Repository::new(records)
+}
+
+/// Writes the records of `bam` as the CRAM `cram`, with `cram.crai`; both under temporary
+/// names until complete.
+pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: &[Contig]) -> Result<()> {
+    let bad = |e: std::io::Error| Error::input(bam, format!("cannot be read back ({e})"));
+    let mut reader = noodles_bam::io::reader::Builder
+        .build_from_path(bam)
+        .map_err(bad)?;
+    let header = reader.read_header().map_err(bad)?;
+    let tmp = TempPath::new(cram);
+    let write_err = |e: std::io::Error| Error::io(cram, e);
+    let mut writer = noodles_cram::io::writer::Builder::default()
+        .set_reference_sequence_repository(repository(contigs))
+        .build_from_path(tmp.path())
+        .map_err(write_err)?;
+    writer.write_header(&header).map_err(write_err)?;
+    for r in reader.record_bufs(&header) {
+        let r = r.map_err(bad)?;
+        writer
+            .write_alignment_record(&header, &r)
+            .map_err(write_err)?;
+    }
+    writer.try_finish(&header).map_err(write_err)?;
+    drop(writer);
+    let crai = with_suffix(cram, ".crai");
+    let crai_tmp = TempPath::new(&crai);
+    let index = noodles_cram::fs::index(tmp.path())
+        .map_err(|e| Error::Internal(format!("indexing {}: {e}", cram.display())))?;
+    noodles_cram::crai::fs::write(crai_tmp.path(), &index).map_err(|e| Error::io(&crai, e))?;
+    tmp.commit()?;
+    crai_tmp.commit()
+}
+
+/// Whether `path` names a CRAM (by its extension).
+pub(crate) fn is_cram(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("cram"))
+}
+
+/// Writes the records of the CRAM `cram` as the BAM `bam` (with its `.bai`), decoding the
+/// sequences against `contigs`.
+pub(crate) fn to_bam(cram: &Path, bam: &Path, contigs: &[Contig]) -> Result<()> {
+    let bad = |e: std::io::Error| Error::input(cram, format!("not a readable CRAM ({e})"));
+    let mut reader = noodles_cram::io::reader::Builder::default()
+        .set_reference_sequence_repository(repository(contigs))
+        .build_from_path(cram)
+        .map_err(bad)?;
+    let header = reader.read_header().map_err(bad)?;
+    let write_err = |e: std::io::Error| Error::io(bam, e);
+    let file = std::fs::File::create(bam).map_err(write_err)?;
+    let mut writer = noodles_bam::io::Writer::new(file);
+    writer.write_header(&header).map_err(write_err)?;
+    for r in reader.records(&header) {
+        let r = r.map_err(bad)?;
+        writer
+            .write_alignment_record(&header, &r)
+            .map_err(write_err)?;
+    }
+    writer.try_finish().map_err(write_err)?;
+    drop(writer);
+    let index = noodles_bam::fs::index(bam).map_err(|e| {
+        Error::input(
+            cram,
+            format!("its records cannot be indexed ({e}): is it sorted by coordinate?"),
+        )
+    })?;
+    let bai = with_suffix(bam, ".bai");
+    super::bam_writer::write_index(&bai, &index).map_err(|e| Error::io(&bai, e))
+}
