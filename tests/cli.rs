@@ -746,6 +746,30 @@ fn an_unaligned_bam_aligns_as_its_fastqs_do_and_keeps_its_tags() {
     for (l, m) in x.iter().zip(&y) {
         assert_eq!(l, &format!("{m}\tBC:Z:ACGT\tRX:Z:AAC\tXI:i:7"));
     }
+    // The same BAM on standard input (known by its content; the read group from -R).
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
+        .args([
+            "align",
+            &reference,
+            "-",
+            "-R",
+            "@RG\\tID:u1\\tSM:s1\\tLB:l1\\tPL:ILLUMINA",
+            "-o",
+            "-",
+            "-q",
+            "--unsorted",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let bytes = std::fs::read(&ubam).unwrap();
+    let feeder = std::thread::spawn(move || stdin.write_all(&bytes));
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap().unwrap();
+    assert!(out.status.success());
+    assert_eq!(body(&String::from_utf8(out.stdout).unwrap()), x);
 }
 
 /// `-o X.cram`: CRAM 3.0 against the reference with `X.cram.crai`, smaller than the BAM, and

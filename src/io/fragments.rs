@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicU64;
 
 use crate::core::{Error, Result};
 use crate::io::fastq::{FastqReader, Read};
+use crate::io::input;
 use crate::io::ubam::{self, UbamReader};
 
 /// One sequenced fragment.
@@ -79,8 +80,18 @@ impl FragmentReader {
 
     fn open_current(&mut self) -> Result<()> {
         self.open = match self.lanes.get(self.lane) {
-            Some(l) if l.r2.is_none() && ubam::is_bam(&l.r1) => {
-                Some(LaneReader::Ubam(UbamReader::open(&l.r1)?))
+            Some(l) if l.r2.is_none() => {
+                // One input: FASTQ, or an unaligned BAM (told by its content, from a file or
+                // standard input).
+                let mut stream = input::open_counted(&l.r1, Some(self.bytes.clone()))?;
+                if ubam::starts_as_bam(&mut stream) {
+                    Some(LaneReader::Ubam(UbamReader::from_stream(stream, &l.r1)?))
+                } else {
+                    Some(LaneReader::Fastq(
+                        FastqReader::new(stream, &l.r1).keep_comments(l.comments),
+                        None,
+                    ))
+                }
             }
             Some(l) => Some(LaneReader::Fastq(
                 FastqReader::open_counted(&l.r1, self.bytes.clone())?.keep_comments(l.comments),

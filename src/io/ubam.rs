@@ -4,10 +4,11 @@
 //! kept to be carried into the alignments (all but the alignment's own and `RG`, which the
 //! lane sets), as GATK's MergeBamAlignment carries them.
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::bam_decode;
-use super::bam_reader::{Decompressed, open_records, read_error};
+use super::bam_reader::{open_records, read_error};
 use super::fastq::Read;
 use super::sam_record::{SamRecord, aux_field_len, flag};
 use crate::core::base::revcomp;
@@ -29,10 +30,15 @@ pub(crate) fn read_groups(path: &Path) -> Result<Vec<String>> {
     Ok(open_records(path)?.0.read_groups)
 }
 
+/// Whether a decompressed stream is BAM: it starts with BAM's magic number.
+pub(crate) fn starts_as_bam(r: &mut dyn BufRead) -> bool {
+    r.fill_buf().is_ok_and(|b| b.starts_with(b"BAM\x01"))
+}
+
 /// An unaligned BAM open for reading, record by record.
 pub(crate) struct UbamReader {
     path: PathBuf,
-    reader: Decompressed,
+    reader: Box<dyn BufRead + Send>,
     dict: Vec<super::dict::RefSeq>,
     buf: Vec<u8>,
     /// A record read ahead (the next fragment's first read).
@@ -41,8 +47,13 @@ pub(crate) struct UbamReader {
 }
 
 impl UbamReader {
-    pub(crate) fn open(path: &Path) -> Result<UbamReader> {
-        let (header, reader) = open_records(path)?;
+    /// Reads the header of a decompressed BAM stream (a file's or standard input's).
+    pub(crate) fn from_stream(
+        mut reader: Box<dyn BufRead + Send>,
+        path: &Path,
+    ) -> Result<UbamReader> {
+        let header = bam_decode::read_header(&mut reader)
+            .map_err(|e| Error::input(path, format!("not a readable BAM file ({e})")))?;
         Ok(UbamReader {
             path: path.to_path_buf(),
             reader,
