@@ -4,7 +4,8 @@
 //! - Sequences: `fasta`, `fastq` (with `fragments` pairing two files), `gz`.
 //! - Alignments: `sam_record` (one record, BAM or SAM encoded), `sam_header`, `dict`,
 //!   `bam_writer`, `sam_writer`, `bam_reader` (with `bam_decode` and `shared_bai`),
-//!   `sort`.
+//!   `sort`, `cram` (CRAM from and to BAM), `ubam` (unaligned BAM as reads),
+//!   `alt_contigs` (bwa's `REF.alt`).
 //! - Variants: `vcf_record`, `vcf_header`, `vcf_writer`, `vcf_reader`, `vcf_query` (a region
 //!   through the index); regions: `bed`, `targets` (`-r` and `-L`).
 //! - Files: `input` (decompression), `bgzf_file` (compressed output), `output` (temporary names, checks), `cleanup`.
