@@ -438,21 +438,7 @@ fn interleaved_pairs_from_standard_input_with_bwa_flags() {
         }
     }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
-        .args([
-            "align",
-            "-K",
-            "100000000",
-            "-p",
-            "-v",
-            "3",
-            "-t",
-            "2",
-            "-Y",
-            &reference,
-            "-",
-            "-o",
-            "-",
-        ])
+        .args(warp_align_args(&reference, &[]))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -222,3 +222,12 @@ pub fn two_lanes(dir: &Path) -> [(PathBuf, PathBuf); 2] {
         (a, b)
     })
 }
+
+/// GATK WARP's bwa command line with zenome in bwa's place (`-K 100000000 -p -v 3 -t 2 -Y`,
+/// then `extra`, REF, `-` for interleaved pairs on standard input, `-o -`).
+pub fn warp_align_args<'a>(reference: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["align", "-K", "100000000", "-p", "-v", "3", "-t", "2", "-Y"];
+    args.extend_from_slice(extra);
+    args.extend([reference, "-", "-o", "-"]);
+    args
+}

@@ -108,22 +108,7 @@ fn warp_and_sarek_command_lines_feed_samtools_sort() {
     }
     let warp = dir.path().join("warp.bam");
     into_samtools_sort(
-        &[
-            "align",
-            "-K",
-            "100000000",
-            "-p",
-            "-v",
-            "3",
-            "-t",
-            "2",
-            "-Y",
-            "-C",
-            &reference,
-            "-",
-            "-o",
-            "-",
-        ],
+        &warp_align_args(&reference, &["-C"]),
         Some(interleaved),
         &warp,
     );

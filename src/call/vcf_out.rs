@@ -68,12 +68,28 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
 }
 
 /// An allele frequency as GATK writes it: three decimals under 1, two from 1 on.
-pub(crate) fn float(d: f64) -> String {
+fn float(d: f64) -> String {
     if d.abs() < 1.0 {
         format!("{d:.3}")
     } else {
         format!("{d:.2}")
     }
+}
+
+/// `AC` and `AF` (also `MLEAC` and `MLEAF`) as written: each ALT's copies, and their share of
+/// the `an` called alleles.
+pub(crate) fn counts_and_frequencies(ac: &[usize], an: usize) -> (String, String) {
+    let counts = ac
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let freqs = ac
+        .iter()
+        .map(|&n| float(n as f64 / an.max(1) as f64))
+        .collect::<Vec<_>>()
+        .join(",");
+    (counts, freqs)
 }
 
 /// The INFO fields of a call, in GATK's (alphabetical) order; `non_ref` adds a zero count for
@@ -86,13 +102,7 @@ fn info(c: &Call, non_ref: bool) -> Vec<(String, Option<String>)> {
     if non_ref {
         ac.push(0);
     }
-    let list = |v: Vec<String>| v.join(",");
-    let counts = list(ac.iter().map(usize::to_string).collect());
-    let freqs = list(
-        ac.iter()
-            .map(|&n| float(n as f64 / an.max(1) as f64))
-            .collect(),
-    );
+    let (counts, freqs) = counts_and_frequencies(&ac, an);
     let depth: u32 = c.ad.iter().sum();
     let mut out: Vec<(&str, Option<String>)> = vec![
         ("AC", Some(counts.clone())),

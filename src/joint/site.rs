@@ -9,7 +9,7 @@ use super::pedigree::{self, Member, Trio, TrioCall};
 use crate::call::genotype::{self as call_genotype, genotypes};
 use crate::call::options::GenotypeOpts;
 use crate::call::strand::{self, StrandCounts};
-use crate::call::vcf_out::float;
+use crate::call::vcf_out::counts_and_frequencies;
 use crate::io::vcf_record::VcfRecord;
 
 /// The samples, by name, and the trios among them.
@@ -231,13 +231,7 @@ fn info(
     let ac: Vec<usize> = (1..n_alleles)
         .map(|a| called_alleles(typed).filter(|&g| g == a).count())
         .collect();
-    let list = |v: Vec<String>| v.join(",");
-    let counts = list(ac.iter().map(usize::to_string).collect());
-    let freqs = list(
-        ac.iter()
-            .map(|&n| float(n as f64 / an.max(1) as f64))
-            .collect(),
-    );
+    let (counts, freqs) = counts_and_frequencies(&ac, an);
     let dp: u64 = views
         .iter()
         .filter_map(|v| v.record()?.dp)
