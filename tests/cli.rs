@@ -787,14 +787,21 @@ fn cram_output_is_indexed_smaller_and_calls_as_the_bam() {
     );
     let files = files_in(dir.path());
     assert!(!files.iter().any(|f| f.contains(".tmp.")), "{files:?}");
-    let vcf = |input: &str, out: &str| -> String {
+    let vcf = |input: &str, out: &str, extra: &[&str]| -> String {
         let o = dir.path().join(out);
-        ok(&call_args(&reference, input, o.to_str().unwrap(), &["-q"]));
+        let mut args = vec!["-q"];
+        args.extend_from_slice(extra);
+        ok(&call_args(&reference, input, o.to_str().unwrap(), &args));
         vcf_body(&o)
     };
-    let from_cram = vcf(cram.to_str().unwrap(), "c.vcf.gz");
+    let from_cram = vcf(cram.to_str().unwrap(), "c.vcf.gz", &[]);
     assert!(!from_cram.is_empty());
-    assert_eq!(from_cram, vcf(&bam, "b.vcf.gz"));
+    assert_eq!(from_cram, vcf(&bam, "b.vcf.gz", &[]));
+    // A region reads only its stretch of the CRAM, through the .crai, and calls alike.
+    let region = ["-r", "sim1:20001-40000"];
+    let part = vcf(cram.to_str().unwrap(), "cr.vcf.gz", &region);
+    assert!(!part.is_empty() && part.len() < from_cram.len());
+    assert_eq!(part, vcf(&bam, "br.vcf.gz", &region));
     // A CRAM here is coordinate-sorted.
     let o = zenome(&[
         "align",

@@ -67,8 +67,14 @@ pub(crate) fn is_cram(path: &Path) -> bool {
 }
 
 /// Writes the records of the CRAM `cram` as the BAM `bam` (with its `.bai`), decoding the
-/// sequences against `contigs`.
-pub(crate) fn to_bam(cram: &Path, bam: &Path, contigs: &[Contig]) -> Result<()> {
+/// sequences against `contigs`: all of them, or (with `regions`: contig, 0-based start, end;
+/// sorted and apart) those overlapping the regions, read through the `.crai`.
+pub(crate) fn to_bam(
+    cram: &Path,
+    bam: &Path,
+    contigs: &[Contig],
+    regions: Option<&[(String, i64, i64)]>,
+) -> Result<()> {
     let bad = |e: std::io::Error| Error::input(cram, format!("not a readable CRAM ({e})"));
     let mut reader = noodles_cram::io::reader::Builder::default()
         .set_reference_sequence_repository(repository(contigs))
@@ -79,11 +85,63 @@ pub(crate) fn to_bam(cram: &Path, bam: &Path, contigs: &[Contig]) -> Result<()> 
     let file = std::fs::File::create(bam).map_err(write_err)?;
     let mut writer = noodles_bam::io::Writer::new(file);
     writer.write_header(&header).map_err(write_err)?;
-    for r in reader.records(&header) {
-        let r = r.map_err(bad)?;
-        writer
-            .write_alignment_record(&header, &r)
-            .map_err(write_err)?;
+    match regions {
+        None => {
+            for r in reader.records(&header) {
+                let r = r.map_err(bad)?;
+                writer
+                    .write_alignment_record(&header, &r)
+                    .map_err(write_err)?;
+            }
+        }
+        Some(regions) => {
+            let index = noodles_cram::fs::read_associated_index(cram).map_err(|e| {
+                Error::input(
+                    cram,
+                    format!("no readable .crai beside it ({e}); index it (samtools index)"),
+                )
+            })?;
+            // In the CRAM's own contig order, so that the BAM stays sorted.
+            let mut regions: Vec<&(String, i64, i64)> = regions.iter().collect();
+            regions.sort_by_key(|(name, start, _)| {
+                (
+                    header
+                        .reference_sequences()
+                        .get_index_of(name.as_bytes())
+                        .unwrap_or(usize::MAX),
+                    *start,
+                )
+            });
+            // A record overlapping two regions is written once: with the first.
+            let mut previous: Option<(&str, i64)> = None;
+            for (name, start, end) in regions {
+                let (Some(a), Some(b)) = (
+                    noodles_core::Position::new(*start as usize + 1),
+                    noodles_core::Position::new(*end as usize),
+                ) else {
+                    continue;
+                };
+                let region = noodles_core::Region::new(name.as_str(), a..=b);
+                let query = match reader.query(&header, &index, &region) {
+                    Ok(q) => q,
+                    // A contig the CRAM has no records of.
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => continue,
+                    Err(e) => return Err(bad(e)),
+                };
+                for r in query.records() {
+                    let r = r.map_err(bad)?;
+                    let pos = r.alignment_start().map_or(0, |p| p.get() as i64 - 1);
+                    if previous.is_some_and(|(n, e)| n == name.as_str() && pos < *start && pos < e)
+                    {
+                        continue;
+                    }
+                    writer
+                        .write_alignment_record(&header, &r)
+                        .map_err(write_err)?;
+                }
+                previous = Some((name.as_str(), *end));
+            }
+        }
     }
     writer.try_finish().map_err(write_err)?;
     drop(writer);

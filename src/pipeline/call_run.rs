@@ -274,7 +274,8 @@ fn run_on_cram(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<M
     let bai = with_suffix(&bam, ".bai");
     cleanup::register(&bam);
     cleanup::register(&bai);
-    let decoded = cram::to_bam(&cfg.bam, &bam, &contigs);
+    let regions = cram_regions(cfg, &contigs)?;
+    let decoded = cram::to_bam(&cfg.bam, &bam, &contigs, regions.as_deref());
     let decode_secs = t.elapsed().as_secs_f64();
     let result = decoded.and_then(|()| {
         let mut bam_cfg = cfg.clone();
@@ -286,6 +287,37 @@ fn run_on_cram(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<M
     cleanup::forget(&bam);
     cleanup::forget(&bai);
     result
+}
+
+/// The stretches of a CRAM a `-r`/`-L` call reads: each interval widened to the calling grid's
+/// shards it touches and their read margin, overlapping ones joined; None for the whole file.
+fn cram_regions(cfg: &CallConfig, contigs: &[Contig]) -> Result<Option<Vec<(String, i64, i64)>>> {
+    if cfg.scatter.is_some() {
+        return Ok(None);
+    }
+    let names: Vec<(&str, u64)> = contigs
+        .iter()
+        .map(|c| (c.name.as_str(), c.seq.len() as u64))
+        .collect();
+    let Some(intervals) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), &names)? else {
+        return Ok(None);
+    };
+    let (shard, margin) = (cfg.opts.window.shard, cfg.opts.window.margin);
+    let mut out: Vec<(usize, i64, i64)> = Vec::new();
+    for iv in intervals.iter().filter(|iv| !iv.is_empty()) {
+        let len = contigs[iv.contig].seq.len() as i64;
+        let start = ((iv.start / shard) * shard - margin).max(0);
+        let end = ((iv.end + shard - 1) / shard * shard + margin).min(len);
+        match out.last_mut() {
+            Some(last) if last.0 == iv.contig && start <= last.2 => last.2 = last.2.max(end),
+            _ => out.push((iv.contig, start, end)),
+        }
+    }
+    Ok(Some(
+        out.into_iter()
+            .map(|(c, s, e)| (contigs[c].name.clone(), s, e))
+            .collect(),
+    ))
 }
 
 /// Completes a run whose shards were called as its BAM was written (`stream_call`): checks
