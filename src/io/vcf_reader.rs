@@ -69,6 +69,23 @@ impl VcfReader {
 
     /// The next record, or None at the end.
     pub fn next_record(&mut self) -> Result<Option<VcfRecord>> {
+        if !self.next_data_line()? {
+            return Ok(None);
+        }
+        let line = self.line.trim_end_matches(['\n', '\r']);
+        VcfRecord::parse(line)
+            .map(Some)
+            .map_err(|msg| self.error(msg))
+    }
+
+    /// The text of the data line [`VcfReader::next_data_line`] read last (no line break).
+    pub(crate) fn data_line(&self) -> &str {
+        self.line.trim_end_matches(['\n', '\r'])
+    }
+
+    /// Reads up to the next data line (header lines taken in on the way); false at the end.
+    /// For readers that parse only the fields they need: see [`VcfReader::data_line`].
+    pub(crate) fn next_data_line(&mut self) -> Result<bool> {
         loop {
             self.line.clear();
             let n = self
@@ -76,7 +93,7 @@ impl VcfReader {
                 .read_line(&mut self.line)
                 .map_err(|e| input::read_error(&self.path, self.line_no + 1, e))?;
             if n == 0 {
-                return Ok(None);
+                return Ok(false);
             }
             self.line_no += 1;
             let line = self.line.trim_end_matches(['\n', '\r']);
@@ -92,9 +109,7 @@ impl VcfReader {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            return VcfRecord::parse(line)
-                .map(Some)
-                .map_err(|msg| self.error(msg));
+            return Ok(true);
         }
     }
 }

@@ -70,23 +70,27 @@ pub(crate) struct RegionStream {
 impl RegionStream {
     pub(crate) fn next(&mut self) -> Result<Option<SampleRecord>> {
         while let Some(reader) = &mut self.reader {
-            let Some(rec) = reader.next_record()? else {
+            if !reader.next_data_line()? {
                 break;
-            };
-            if rec.chrom != self.contig {
+            }
+            let line = reader.data_line();
+            let chrom = line.split('\t').next().unwrap_or("");
+            if chrom != self.contig {
                 if self.seen_contig {
                     break;
                 }
                 continue;
             }
             self.seen_contig = true;
-            let r = SampleRecord::from_vcf(&rec)
-                .map_err(|msg| reader.error(format!("{}:{}: {msg}", rec.chrom, rec.pos)))?;
+            let (_, r) = SampleRecord::from_line(line).map_err(|msg| {
+                let pos = line.split('\t').nth(1).unwrap_or("?");
+                reader.error(format!("{}:{pos}: {msg}", self.contig))
+            })?;
             if r.start < self.last_start {
                 return Err(reader.error(format!(
                     "{}:{} comes after a record at {}: the gVCF is not sorted",
-                    rec.chrom,
-                    rec.pos,
+                    self.contig,
+                    r.start + 1,
                     self.last_start + 1
                 )));
             }

@@ -2,8 +2,6 @@
 //! genotype, likelihoods and depths, and the raw data of the cohort annotations. Reads what
 //! zenome and GATK HaplotypeCaller write (`<NON_REF>`, `*`, `END` blocks, `SB`, `RAW_MQandDP`).
 
-use crate::io::vcf_record::VcfRecord;
-
 /// A symbolic allele: `<NON_REF>`, `<*>` or another `<...>`.
 pub(crate) fn is_symbolic(allele: &str) -> bool {
     allele.starts_with('<')
@@ -43,25 +41,57 @@ impl SampleRecord {
         !self.block && self.alts.iter().any(|a| !is_symbolic(a) && a != "*")
     }
 
-    /// Reads the first sample of `r`; the error says what is wrong with the record.
-    pub(crate) fn from_vcf(r: &VcfRecord) -> Result<SampleRecord, String> {
-        if r.pos == 0 {
+    /// Reads a data line (first sample only), taking only the fields joint genotyping uses;
+    /// returns the contig name with the record. The error says what is wrong with the line.
+    pub(crate) fn from_line(line: &str) -> Result<(&str, SampleRecord), String> {
+        let mut f = line.split('\t');
+        let mut next = |what: &str| f.next().ok_or_else(|| format!("no {what} column"));
+        let chrom = next("CHROM")?;
+        let pos_text = next("POS")?;
+        let pos: u64 = pos_text
+            .parse()
+            .map_err(|_| format!("POS '{pos_text}' is not a number"))?;
+        let _id = next("ID")?;
+        let reference = next("REF")?;
+        let alt_text = next("ALT")?;
+        let _qual = next("QUAL")?;
+        let _filter = next("FILTER")?;
+        let info = next("INFO")?;
+        let format = f.next().unwrap_or("");
+        let values = f.next().unwrap_or("");
+        if pos == 0 {
             return Err("POS 0: positions are 1-based".into());
         }
-        let start = r.pos as i64 - 1;
-        let block = !r.alts.is_empty() && r.alts.iter().all(|a| is_symbolic(a));
-        let end = match r.info_value("END") {
-            Some(Some(v)) => v
+        if reference.is_empty() || reference == "." {
+            return Err("REF is empty".into());
+        }
+        let start = pos as i64 - 1;
+        let alts: Vec<String> = if alt_text == "." || alt_text.is_empty() {
+            Vec::new()
+        } else {
+            alt_text.split(',').map(String::from).collect()
+        };
+        let block = !alts.is_empty() && alts.iter().all(|a| is_symbolic(a));
+        let info_value = |key: &str| {
+            info.split(';')
+                .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+        };
+        let end = match info_value("END") {
+            Some(v) => v
                 .parse::<i64>()
                 .map_err(|_| format!("END '{v}' is not a number"))?,
-            _ => start + r.reference.len() as i64,
+            None => start + reference.len() as i64,
         };
         if end <= start {
-            return Err(format!("END {end} is before POS {}", r.pos));
+            return Err(format!("END {end} is before POS {pos}"));
         }
-        let n_alleles = r.alts.len() + 1;
+        let n_alleles = alts.len() + 1;
+        let keys: Vec<&str> = format.split(':').collect();
+        let fields: Vec<&str> = values.split(':').collect();
         let value = |key: &str| {
-            r.sample_value(0, key)
+            keys.iter()
+                .position(|k| *k == key)
+                .and_then(|i| fields.get(i).copied())
                 .filter(|v| *v != "." && !v.is_empty())
         };
         let (gt, ploidy) = match value("GT") {
@@ -100,18 +130,16 @@ impl SampleRecord {
             one("DP")?
         };
         let sb = ints("SB")?.and_then(|v| <[u32; 4]>::try_from(v).ok());
-        let info_f64 = |key: &str| r.info_value(key).flatten().and_then(|v| v.parse().ok());
-        let raw_mq = r
-            .info_value("RAW_MQandDP")
-            .flatten()
+        let info_f64 = |key: &str| info_value(key).and_then(|v| v.parse().ok());
+        let raw_mq = info_value("RAW_MQandDP")
             .and_then(|v| v.split_once(','))
             .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
-        Ok(SampleRecord {
+        let record = SampleRecord {
             start,
             end,
             block,
-            reference: r.reference.to_ascii_uppercase(),
-            alts: r.alts.clone(),
+            reference: reference.to_ascii_uppercase(),
+            alts,
             gt,
             ploidy,
             pl,
@@ -125,7 +153,8 @@ impl SampleRecord {
                 info_f64("ReadPosRankSum"),
                 info_f64("BaseQRankSum"),
             ],
-        })
+        };
+        Ok((chrom, record))
     }
 }
 
@@ -156,7 +185,7 @@ mod tests {
     use super::*;
 
     fn rec(line: &str) -> SampleRecord {
-        SampleRecord::from_vcf(&VcfRecord::parse(line).unwrap()).unwrap()
+        SampleRecord::from_line(line).unwrap().1
     }
 
     #[test]
@@ -187,8 +216,7 @@ mod tests {
 
     #[test]
     fn bad_records_say_what_is_wrong() {
-        let bad =
-            |line: &str| SampleRecord::from_vcf(&VcfRecord::parse(line).unwrap()).unwrap_err();
+        let bad = |line: &str| SampleRecord::from_line(line).unwrap_err();
         assert!(bad("c\t5\t.\tA\tC,<NON_REF>\t.\t.\t.\tGT:PL\t0/1:1,2,3").contains("PL has 3"));
         assert!(bad("c\t5\t.\tA\tC\t.\t.\t.\tGT\t0/4").contains("allele 4"));
         assert!(bad("c\t5\t.\tA\t<NON_REF>\t.\t.\tEND=x\tGT\t0/0").contains("END"));

@@ -240,10 +240,9 @@ pub(crate) fn carry(view: &View, merged: &Alleles) -> Carried {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::vcf_record::VcfRecord;
 
     fn rec(line: &str) -> SampleRecord {
-        SampleRecord::from_vcf(&VcfRecord::parse(line).unwrap()).unwrap()
+        SampleRecord::from_line(line).unwrap().1
     }
 
     #[test]
