@@ -325,3 +325,41 @@ fn a_simulated_trio_shows_its_de_novo_mutations() {
     assert!(m.contains("\"mendelian_violation_rate\": "), "{m}");
     assert!(m.contains("\"trios\": 1"), "{m}");
 }
+
+#[test]
+fn haploid_and_diploid_samples_genotype_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = reference(dir.path());
+    let a = sample_a(dir.path());
+    // A haploid sample (a male's chrX, say): GT of one allele, PL of two genotypes.
+    let h = gvcf(
+        dir.path(),
+        "h.g.vcf",
+        "H",
+        &[
+            "c1 1 . A <NON_REF> . . END=49 GT:DP:GQ:MIN_DP:PL 0:20:60:18:0,60",
+            "c1 50 . C T,<NON_REF> 300 . . GT:AD:DP:GQ:PL 1:0,20,0:20:99:600,0,650",
+            "c1 51 . G <NON_REF> . . END=200 GT:DP:GQ:MIN_DP:PL 0:20:60:18:0,60",
+        ],
+    );
+    let out = dir.path().join("mixed.vcf");
+    ok(&[
+        "joint",
+        &reference,
+        &a,
+        &h,
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let (_, recs) = records(&out);
+    let snp = recs.iter().find(|r| r.pos == 50).unwrap();
+    assert_eq!(gt(snp, 0), "0/1:10,10:20:99");
+    assert_eq!(snp.sample_value(1, "GT"), Some("1"));
+    assert_eq!(snp.sample_value(1, "PL"), Some("600,0"));
+    assert_eq!(snp.info_value("AN"), Some(Some("3")));
+    assert_eq!(snp.info_value("AC"), Some(Some("2")));
+    // The deletion: the haploid sample's block gives it a haploid 0.
+    let del = recs.iter().find(|r| r.pos == 100).unwrap();
+    assert_eq!(del.sample_value(1, "GT"), Some("0"));
+}

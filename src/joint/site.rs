@@ -43,6 +43,7 @@ impl SiteCounts {
 
 /// One sample's genotype at the site, over the kept alleles.
 struct Typed {
+    ploidy: usize,
     gt: Option<Vec<usize>>,
     pl: Option<Vec<u32>>,
     ad: Option<Vec<u32>>,
@@ -104,10 +105,9 @@ pub(crate) fn record(
         .filter_map(|t| {
             let pl = t.pl.as_ref()?;
             let gls: Vec<f64> = pl.iter().map(|&p| -f64::from(p) / 10.0).collect();
-            let ploidy = t.gt.as_ref().map_or(2, Vec::len);
             Some(call_genotype::quality(
                 &gls,
-                &genotypes(keep.len(), ploidy),
+                &genotypes(keep.len(), t.ploidy),
                 theta,
             ))
         })
@@ -192,7 +192,13 @@ fn subset(view: &View, c: &Carried, gt: Option<Vec<usize>>, keep: &[usize]) -> T
             s.get(1).copied().unwrap_or(0).min(99)
         }),
     };
-    Typed { gt, pl, ad, gq }
+    Typed {
+        ploidy: c.ploidy,
+        gt,
+        pl,
+        ad,
+        gq,
+    }
 }
 
 /// Trailing bases shared by REF and every ALT (`*` aside), while each keeps one.
