@@ -363,3 +363,64 @@ fn haploid_and_diploid_samples_genotype_together() {
     let del = recs.iter().find(|r| r.pos == 100).unwrap();
     assert_eq!(del.sample_value(1, "GT"), Some("0"));
 }
+
+/// Mutated gVCFs (bytes flipped, cut, duplicated) are input errors or genotyped, never a panic
+/// or an internal error.
+#[test]
+fn mutated_gvcfs_are_input_errors_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = reference(dir.path());
+    let good = std::fs::read(sample_a(dir.path())).unwrap();
+    let b = sample_b(dir.path());
+    let mut x: u64 = 99;
+    let mut below = |n: usize| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as usize % n.max(1)
+    };
+    let path = dir.path().join("m.g.vcf");
+    let out = dir.path().join("m.vcf");
+    for round in 0..400 {
+        let mut d = good.clone();
+        for _ in 0..1 + below(3) {
+            let at = below(d.len());
+            match below(4) {
+                0 => d.truncate(at.max(HEADER.len())),
+                1 => {
+                    let special = b"\t\n:,;=.0123456789ACGT<>*/|-";
+                    d[at] = special[below(special.len())];
+                }
+                2 => {
+                    d.remove(at);
+                }
+                _ => {
+                    let piece: Vec<u8> = d[at..(at + 1 + below(40)).min(d.len())].to_vec();
+                    d.splice(at..at, piece);
+                }
+            }
+        }
+        std::fs::write(&path, &d).unwrap();
+        let _ = std::fs::remove_file(&out);
+        let o = zenome(&[
+            "joint",
+            &reference,
+            path.to_str().unwrap(),
+            &b,
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "round {round}: status {:?}: {err}\n{}",
+            o.status.code(),
+            String::from_utf8_lossy(&d)
+        );
+        if o.status.code() == Some(1) {
+            assert_eq!(err.trim_end().lines().count(), 1, "round {round}: {err}");
+            assert!(!out.exists(), "round {round}: output left behind");
+        }
+    }
+}
