@@ -28,6 +28,19 @@ fn repository(contigs: &[Contig]) -> fasta::Repository {
     fasta::Repository::new(records)
 }
 
+/// CRAM 3.0's codecs per block: gzip, but rANS 4x8 (order 1) for the base qualities, the
+/// largest series, as htslib does.
+fn encoders() -> noodles_cram::container::BlockContentEncoderMap {
+    use noodles_cram::codecs::{Encoder, rans_4x8};
+    use noodles_cram::container::compression_header::data_series_encodings::DataSeries;
+    noodles_cram::container::BlockContentEncoderMap::builder()
+        .set_data_series_encoder(
+            DataSeries::QualityScores,
+            Some(Encoder::Rans4x8(rans_4x8::Order::One)),
+        )
+        .build()
+}
+
 /// Writes the records of `bam` as the CRAM `cram`, with `cram.crai`; both under temporary
 /// names until complete.
 pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: &[Contig]) -> Result<()> {
@@ -39,6 +52,7 @@ pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: &[Contig]) -> Result<()
     let tmp = TempPath::new(cram);
     let write_err = |e: std::io::Error| Error::io(cram, e);
     let mut writer = noodles_cram::io::writer::Builder::default()
+        .set_block_content_encoder_map(encoders())
         .set_reference_sequence_repository(repository(contigs))
         .build_from_path(tmp.path())
         .map_err(write_err)?;
