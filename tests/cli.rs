@@ -661,48 +661,9 @@ fn an_unaligned_bam_aligns_as_its_fastqs_do_and_keeps_its_tags() {
     for k in 0..2 {
         std::fs::write(&fq_paths[k], &fq[k]).unwrap();
     }
-    let mut raw = Vec::new();
-    let text = "@HD\tVN:1.6\tSO:queryname\n@RG\tID:u1\tSM:s1\tLB:l1\tPL:ILLUMINA\n";
-    raw.extend_from_slice(b"BAM\x01");
-    raw.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    raw.extend_from_slice(text.as_bytes());
-    raw.extend_from_slice(&0u32.to_le_bytes());
-    let code = |c: u8| match c {
-        b'A' => 1u8,
-        b'C' => 2,
-        b'G' => 4,
-        b'T' => 8,
-        _ => 15,
-    };
-    for ((n, s1, q1), (_, s2, q2)) in a.iter().zip(&b) {
-        for (flag, s, q) in [(77u16, s1, q1), (141, s2, q2)] {
-            let mut rec = Vec::new();
-            rec.extend_from_slice(&(-1i32).to_le_bytes());
-            rec.extend_from_slice(&(-1i32).to_le_bytes());
-            rec.push((n.len() + 1) as u8);
-            rec.push(0);
-            rec.extend_from_slice(&4680u16.to_le_bytes());
-            rec.extend_from_slice(&0u16.to_le_bytes());
-            rec.extend_from_slice(&flag.to_le_bytes());
-            rec.extend_from_slice(&(s.len() as u32).to_le_bytes());
-            rec.extend_from_slice(&(-1i32).to_le_bytes());
-            rec.extend_from_slice(&(-1i32).to_le_bytes());
-            rec.extend_from_slice(&0i32.to_le_bytes());
-            rec.extend_from_slice(n.as_bytes());
-            rec.push(0);
-            for pair in s.as_bytes().chunks(2) {
-                rec.push(code(pair[0]) << 4 | pair.get(1).map_or(0, |&c| code(c)));
-            }
-            rec.extend(q.bytes().map(|c| c - 33));
-            rec.extend_from_slice(b"BCZACGT\0RXZAAC\0RGZu1\0XIc\x07");
-            raw.extend_from_slice(&(rec.len() as u32).to_le_bytes());
-            raw.extend_from_slice(&rec);
-        }
-    }
     let ubam = dir.path().join("reads.unaligned.bam");
-    let mut w = noodles_bgzf::io::Writer::new(std::fs::File::create(&ubam).unwrap());
-    w.write_all(&raw).unwrap();
-    w.finish().unwrap();
+    let text = "@HD\tVN:1.6\tSO:queryname\n@RG\tID:u1\tSM:s1\tLB:l1\tPL:ILLUMINA\n";
+    write_ubam(&ubam, text, &a, &b, |_| "u1");
     let sam = |args: &[&str]| -> String {
         let mut all = vec!["align", &reference];
         all.extend_from_slice(args);
@@ -812,4 +773,116 @@ fn cram_output_is_indexed_smaller_and_calls_as_the_bam() {
         dir.path().join("u.cram").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// An unaligned BAM of mate pairs (flags 77 and 141) with BC, RX, RG (from `rg` of the pair's
+/// number) and XI tags, under `text` as its header.
+fn write_ubam(
+    path: &std::path::Path,
+    text: &str,
+    a: &[(String, String, String)],
+    b: &[(String, String, String)],
+    rg: impl Fn(usize) -> &'static str,
+) {
+    use std::io::Write;
+    let mut raw = Vec::new();
+    raw.extend_from_slice(b"BAM\x01");
+    raw.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    raw.extend_from_slice(text.as_bytes());
+    raw.extend_from_slice(&0u32.to_le_bytes());
+    let code = |c: u8| match c {
+        b'A' => 1u8,
+        b'C' => 2,
+        b'G' => 4,
+        b'T' => 8,
+        _ => 15,
+    };
+    for (i, ((n, s1, q1), (_, s2, q2))) in a.iter().zip(b).enumerate() {
+        for (flag, s, q) in [(77u16, s1, q1), (141, s2, q2)] {
+            let mut rec = Vec::new();
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.push((n.len() + 1) as u8);
+            rec.push(0);
+            rec.extend_from_slice(&4680u16.to_le_bytes());
+            rec.extend_from_slice(&0u16.to_le_bytes());
+            rec.extend_from_slice(&flag.to_le_bytes());
+            rec.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.extend_from_slice(&(-1i32).to_le_bytes());
+            rec.extend_from_slice(&0i32.to_le_bytes());
+            rec.extend_from_slice(n.as_bytes());
+            rec.push(0);
+            for pair in s.as_bytes().chunks(2) {
+                rec.push(code(pair[0]) << 4 | pair.get(1).map_or(0, |&c| code(c)));
+            }
+            rec.extend(q.bytes().map(|c| c - 33));
+            rec.extend_from_slice(b"BCZACGT\0RXZAAC\0");
+            if !rg(i).is_empty() {
+                rec.extend_from_slice(format!("RGZ{}\0", rg(i)).as_bytes());
+            }
+            rec.extend_from_slice(b"XIc\x07");
+            raw.extend_from_slice(&(rec.len() as u32).to_le_bytes());
+            raw.extend_from_slice(&rec);
+        }
+    }
+    let mut w = noodles_bgzf::io::Writer::new(std::fs::File::create(path).unwrap());
+    w.write_all(&raw).unwrap();
+    w.finish().unwrap();
+}
+
+/// An unaligned BAM with two read groups of one sample: a lane each, every record with its
+/// own group's RG; a record without an RG tag there is named.
+#[test]
+fn an_unaligned_bam_of_two_read_groups_is_two_lanes() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = test_data("sim-60k/ref.fa");
+    let pairs: Vec<(String, String, String)> = (0..40)
+        .map(|i| {
+            let s: String = "ACGTTGCAAGGCTTAC".repeat(8)[..100].to_string();
+            (format!("p{i}"), s, "I".repeat(100))
+        })
+        .collect();
+    let text = "@HD\tVN:1.6\tSO:queryname\n@RG\tID:x1\tSM:s\tLB:l\n@RG\tID:x2\tSM:s\tLB:l\n";
+    let ubam = dir.path().join("two.bam");
+    write_ubam(&ubam, text, &pairs, &pairs, |i| {
+        if i % 2 == 0 { "x1" } else { "x2" }
+    });
+    let out = String::from_utf8(
+        ok(&[
+            "align",
+            &reference,
+            ubam.to_str().unwrap(),
+            "-o",
+            "-",
+            "-q",
+            "--unsorted",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(out.contains("@RG\tID:x1\tSM:s\tLB:l\n") && out.contains("@RG\tID:x2\tSM:s\tLB:l\n"));
+    let body: Vec<&str> = out.lines().filter(|l| !l.starts_with('@')).collect();
+    assert_eq!(body.len(), 80);
+    for l in &body {
+        let name: usize = l.split('\t').next().unwrap()[1..].parse().unwrap();
+        let want = if name.is_multiple_of(2) {
+            "\tRG:Z:x1"
+        } else {
+            "\tRG:Z:x2"
+        };
+        assert!(l.contains(want) && l.contains("\tBC:Z:ACGT"), "{l}");
+    }
+    // A record without RG where the header declares two groups.
+    write_ubam(
+        &ubam,
+        text,
+        &pairs,
+        &pairs,
+        |i| if i == 3 { "" } else { "x1" },
+    );
+    let o = zenome(&["align", &reference, ubam.to_str().unwrap(), "-o", "-", "-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("'p3'") && err.contains("no RG tag"), "{err}");
 }

@@ -54,18 +54,16 @@ impl LaneFlags {
             ));
         }
         if ubam && rg.is_none() {
-            // The unaligned BAM's own read group, as MergeBamAlignment keeps it.
-            let groups = ubam::read_groups(&self.reads[0])?;
+            // The unaligned BAM's own read groups, as MergeBamAlignment keeps them: one, the
+            // run's; several, a lane each (the file read once per read group).
+            let groups = ubam::read_groups(&self.reads[0])?
+                .iter()
+                .map(|l| parse_read_group(l))
+                .collect::<Result<Vec<_>>>()?;
             if groups.len() > 1 {
-                return Err(Error::input(
-                    &self.reads[0],
-                    format!(
-                        "{} read groups in the unaligned BAM: align one read group at a time (samtools split), or give -R",
-                        groups.len()
-                    ),
-                ));
+                return lanes::of_read_groups(&self.reads[0], groups);
             }
-            rg = groups.first().map(|l| parse_read_group(l)).transpose()?;
+            rg = groups.into_iter().next();
         }
         if self.interleaved && self.reads.len() != 1 {
             return Err(Error::Usage(

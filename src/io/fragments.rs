@@ -32,6 +32,9 @@ pub(crate) struct LaneFiles {
     pub interleaved: bool,
     /// Keep the headers' comments (bwa's -C).
     pub comments: bool,
+    /// Of an unaligned BAM with several read groups: the one this lane reads (its `RG` tag),
+    /// and every ID its header declares.
+    pub read_group: Option<(String, Vec<String>)>,
 }
 
 /// The most lanes one run reads.
@@ -85,7 +88,11 @@ impl FragmentReader {
                 // standard input).
                 let mut stream = input::open_counted(&l.r1, Some(self.bytes.clone()))?;
                 if ubam::starts_as_bam(&mut stream) {
-                    Some(LaneReader::Ubam(UbamReader::from_stream(stream, &l.r1)?))
+                    Some(LaneReader::Ubam(UbamReader::from_stream(
+                        stream,
+                        &l.r1,
+                        l.read_group.clone(),
+                    )?))
                 } else {
                     Some(LaneReader::Fastq(
                         FastqReader::new(stream, &l.r1).keep_comments(l.comments),
@@ -248,18 +255,21 @@ mod tests {
                 r2: Some(fastq(d, "a2.fq", &["a", "b", "c"])),
                 interleaved: false,
                 comments: false,
+                read_group: None,
             },
             LaneFiles {
                 r1: fastq(d, "e1.fq", &[]),
                 r2: Some(fastq(d, "e2.fq", &[])),
                 interleaved: false,
                 comments: false,
+                read_group: None,
             },
             LaneFiles {
                 r1: fastq(d, "b1.fq", &["d", "e"]),
                 r2: Some(fastq(d, "b2.fq", &["d", "x"])),
                 interleaved: false,
                 comments: false,
+                read_group: None,
             },
         ];
         let mut r = FragmentReader::open_lanes(lanes).unwrap();

@@ -44,6 +44,8 @@ pub(crate) struct UbamReader {
     /// A record read ahead (the next fragment's first read).
     ahead: Option<SamRecord>,
     records: u64,
+    /// Only the records of this read group, of those the header declares.
+    read_group: Option<(String, Vec<String>)>,
 }
 
 impl UbamReader {
@@ -51,6 +53,7 @@ impl UbamReader {
     pub(crate) fn from_stream(
         mut reader: Box<dyn BufRead + Send>,
         path: &Path,
+        read_group: Option<(String, Vec<String>)>,
     ) -> Result<UbamReader> {
         let header = bam_decode::read_header(&mut reader)
             .map_err(|e| Error::input(path, format!("not a readable BAM file ({e})")))?;
@@ -61,7 +64,38 @@ impl UbamReader {
             buf: Vec::new(),
             ahead: None,
             records: 0,
+            read_group,
         })
+    }
+
+    /// Whether a record belongs to the read group this reader keeps (an error for a record
+    /// with no `RG` tag, or one the header does not declare, when it declares several).
+    fn in_read_group(&self, r: &SamRecord) -> Result<bool> {
+        let Some((id, all)) = &self.read_group else {
+            return Ok(true);
+        };
+        let mut aux = &r.aux[..];
+        let mut tag = None;
+        while let Some(len) = aux_field_len(aux) {
+            if &aux[..3] == b"RGZ" {
+                tag = Some(String::from_utf8_lossy(&aux[3..len - 1]).into_owned());
+            }
+            aux = &aux[len..];
+        }
+        match tag {
+            Some(t) if t == *id => Ok(true),
+            Some(t) if all.contains(&t) => Ok(false),
+            other => Err(Error::input(
+                &self.path,
+                format!(
+                    "record {} ('{}'): {} where the header declares the read groups {}",
+                    self.records,
+                    String::from_utf8_lossy(&r.name),
+                    other.map_or("no RG tag".to_string(), |t| format!("RG '{t}'")),
+                    all.join(", ")
+                ),
+            )),
+        }
     }
 
     /// The next primary record.
@@ -80,7 +114,7 @@ impl UbamReader {
                 Error::input(&self.path, format!("record {}: {msg}", self.records))
             })?;
             r.aux = bam_decode::aux_of(&self.buf).to_vec();
-            if r.flag & (flag::SECONDARY | flag::SUPPLEMENTARY) == 0 {
+            if r.flag & (flag::SECONDARY | flag::SUPPLEMENTARY) == 0 && self.in_read_group(&r)? {
                 return Ok(Some(r));
             }
         }

@@ -29,10 +29,41 @@ impl Lane {
                 r2: reads.get(1).cloned(),
                 interleaved: false,
                 comments: false,
+                read_group: None,
             },
             read_group,
         }
     }
+}
+
+/// The lanes of an unaligned BAM with several read groups: one per read group, each reading the
+/// file's records of its group; exit 1 when they name several samples.
+pub(crate) fn of_read_groups(path: &Path, groups: Vec<ReadGroup>) -> Result<Vec<Lane>> {
+    let mut samples: Vec<&str> = groups.iter().filter_map(|g| g.field("SM")).collect();
+    samples.sort_unstable();
+    samples.dedup();
+    if samples.len() > 1 {
+        return Err(Error::input(
+            path,
+            format!(
+                "read groups of {} samples ({}): a run takes one sample",
+                samples.len(),
+                samples.join(", ")
+            ),
+        ));
+    }
+    let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    Ok(groups
+        .into_iter()
+        .map(|g| Lane {
+            files: LaneFiles {
+                r1: path.to_path_buf(),
+                read_group: Some((g.id.clone(), ids.clone())),
+                ..LaneFiles::default()
+            },
+            read_group: Some(g),
+        })
+        .collect())
 }
 
 /// The lanes of a `--fastq-list`, each with its `@RG` line (ID, SM, LB, PL:ILLUMINA, and PU:
@@ -75,6 +106,7 @@ pub(crate) fn from_fastq_list(list: &Path) -> Result<Vec<Lane>> {
                     r2: e.r2.clone(),
                     interleaved: false,
                     comments: false,
+                    read_group: None,
                 },
                 read_group: Some(ReadGroup {
                     id: e.rgid.clone(),
