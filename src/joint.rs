@@ -321,7 +321,8 @@ fn raise_open_file_limit(samples: usize) {
     if lim.rlim_cur < want && lim.rlim_cur < lim.rlim_max {
         lim.rlim_cur = lim.rlim_max;
         // SAFETY: setrlimit reads the struct we own; raising the soft limit up to the hard
-        // limit needs no privilege. A failure leaves the old limit, which is only slower.
+        // limit needs no privilege. A failure leaves the old limit: opening a gVCF past it is
+        // then an error naming the file.
         unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) };
     }
 }
