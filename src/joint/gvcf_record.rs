@@ -130,10 +130,12 @@ impl SampleRecord {
             one("DP")?
         };
         let sb = ints("SB")?.and_then(|v| <[u32; 4]>::try_from(v).ok());
-        let info_f64 = |key: &str| info_value(key).and_then(|v| v.parse().ok());
+        let info_f64 = |key: &str| info_value(key).and_then(|v| v.parse::<f64>().ok());
+        // RAW_MQandDP, or the older GATK's RAW_MQ with the record's DP.
         let raw_mq = info_value("RAW_MQandDP")
             .and_then(|v| v.split_once(','))
-            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            .or_else(|| Some((info_f64("RAW_MQ")?, info_f64("DP")?)));
         let record = SampleRecord {
             start,
             end,
@@ -212,6 +214,12 @@ mod tests {
         assert_eq!(haploid.ploidy, 1);
         let nocall = rec("c\t5\t.\tA\t<NON_REF>\t.\t.\tEND=5\tGT:DP:GQ:PL\t./.:0:0:0,0,0");
         assert_eq!(nocall.gt, None);
+        // The older GATK's RAW_MQ, with the record's DP; phasing and PGT/PID fields.
+        let old_gatk = rec(
+            "c\t9\t.\tC\tT,<NON_REF>\t104.77\t.\tDP=27;RAW_MQ=65235.00\tGT:AD:DP:GQ:PGT:PID:PL:SB\t0|1:22,5,0:27:99:0|1:9_C_T:133,0,874,199,889,1087:11,11,0,5",
+        );
+        assert_eq!(old_gatk.raw_mq, Some((65235.0, 27.0)));
+        assert_eq!((old_gatk.gt, old_gatk.gq), (Some(vec![0, 1]), Some(99)));
     }
 
     #[test]
