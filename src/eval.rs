@@ -46,10 +46,12 @@ pub(crate) fn evaluate(o: &EvalOpts) -> Result<Evaluation> {
     let truth_filter = Filter {
         pass_only: true,
         min_qual: 0.0,
+        sample: None,
     };
     let query_filter = Filter {
         pass_only: o.pass_only,
         min_qual: o.min_qual,
+        sample: o.sample.as_deref(),
     };
     let mut truth = records::read(&o.truth, contigs.as_ref(), truth_filter)?;
     let mut query = records::read(&o.query, contigs.as_ref(), query_filter)?;

@@ -324,6 +324,35 @@ fn a_simulated_trio_shows_its_de_novo_mutations() {
     let m = std::fs::read_to_string(&metrics).unwrap();
     assert!(m.contains("\"mendelian_violation_rate\": "), "{m}");
     assert!(m.contains("\"trios\": 1"), "{m}");
+    // Each member scored from the cohort VCF by name (eval --sample).
+    for m in ["father", "child"] {
+        let truth = sim.join(m).join("truth.vcf.gz").display().to_string();
+        let json = String::from_utf8(
+            ok(&[
+                "eval",
+                "--ref",
+                &reference,
+                "--truth",
+                &truth,
+                "--query",
+                out.to_str().unwrap(),
+                "--sample",
+                m,
+                "--json",
+            ])
+            .stdout,
+        )
+        .unwrap();
+        let at = json.find("\"f1\": ").unwrap() + 6;
+        let f1: f64 = json[at..]
+            .split([',', '}'])
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(f1 > 0.95, "{m}: SNP F1 {f1}: {json}");
+    }
 }
 
 #[test]

@@ -25,6 +25,10 @@ pub(crate) struct Args {
     /// Ignore query records with QUAL below this.
     #[arg(long, default_value_t = 0.0)]
     pub min_qual: f64,
+    /// Score this sample of a multi-sample query (a cohort VCF of `zenome joint`); the first
+    /// sample by default.
+    #[arg(long)]
+    pub sample: Option<String>,
     /// List up to this many missed (FN), false (FP) and wrongly genotyped (GT: the truth's
     /// zygosity shown) variants on standard error.
     #[arg(long, default_value_t = 0)]
@@ -39,6 +43,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     o.bed = a.bed;
     o.pass_only = !a.all_records;
     o.min_qual = a.min_qual;
+    o.sample = a.sample;
     let e = eval::evaluate(&o)?;
     let show = |side: &str, vs: &[Variant]| {
         for v in vs.iter().take(a.show_errors) {

@@ -17,6 +17,8 @@ pub(crate) struct EvalOpts {
     pub pass_only: bool,
     /// Ignore query records with QUAL below this (`--min-qual`).
     pub min_qual: f64,
+    /// Score this sample of a multi-sample query (`--sample`; the first when None).
+    pub sample: Option<String>,
 }
 
 impl EvalOpts {
@@ -28,6 +30,7 @@ impl EvalOpts {
             bed: None,
             pass_only: true,
             min_qual: 0.0,
+            sample: None,
         }
     }
 

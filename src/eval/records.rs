@@ -35,10 +35,12 @@ impl Variant {
 
 /// Which records count.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Filter {
+pub(crate) struct Filter<'a> {
     /// Only records whose FILTER is PASS or `.`.
     pub pass_only: bool,
     pub min_qual: f64,
+    /// The sample whose genotypes count (a cohort VCF's); the first when None.
+    pub sample: Option<&'a str>,
 }
 
 /// Reads the variants of a VCF (plain or gzipped), normalised with `contigs` when given. A
@@ -50,8 +52,34 @@ pub(crate) fn read(
 ) -> Result<Vec<Variant>> {
     let mut reader = VcfReader::open(path)?;
     let mut out = Vec::new();
+    let mut column = None;
     while let Some(rec) = reader.next_record()? {
-        variants_of(&rec, contigs, filter, &mut out).map_err(|msg| reader.error(msg))?;
+        let sample = match column {
+            Some(c) => c,
+            None => {
+                let c = match filter.sample {
+                    None => 0,
+                    Some(name) => {
+                        reader
+                            .samples
+                            .iter()
+                            .position(|s| s == name)
+                            .ok_or_else(|| {
+                                crate::core::Error::input(
+                                    path,
+                                    format!(
+                                        "no sample '{name}' in the header (its samples: {})",
+                                        reader.samples.join(", ")
+                                    ),
+                                )
+                            })?
+                    }
+                };
+                column = Some(c);
+                c
+            }
+        };
+        variants_of(&rec, contigs, filter, sample, &mut out).map_err(|msg| reader.error(msg))?;
     }
     out.sort();
     out.dedup();
@@ -63,6 +91,7 @@ fn variants_of(
     rec: &VcfRecord,
     contigs: Option<&HashMap<String, Vec<u8>>>,
     filter: Filter,
+    sample: usize,
     out: &mut Vec<Variant>,
 ) -> std::result::Result<(), String> {
     let pass = rec.filters.is_empty() || rec.filters == ["PASS"];
@@ -81,7 +110,7 @@ fn variants_of(
     if let Some(seq) = seq {
         check_ref(rec, seq)?;
     }
-    let gt = genotype(rec);
+    let gt = genotype(rec, sample);
     for (i, alt) in rec.alts.iter().enumerate() {
         let copies = gt.iter().filter(|&&a| a == i + 1).count();
         if copies == 0 || alt.starts_with('<') || alt == "*" || alt == "." {
@@ -144,12 +173,12 @@ fn check_ref(rec: &VcfRecord, seq: &[u8]) -> std::result::Result<(), String> {
 }
 
 /// The allele indices of the first sample's GT (all ALTs once when there is no sample).
-fn genotype(rec: &VcfRecord) -> Vec<usize> {
+fn genotype(rec: &VcfRecord, sample: usize) -> Vec<usize> {
     let all = || (1..=rec.alts.len()).collect();
     if rec.samples.is_empty() || !rec.format.iter().any(|k| k == "GT") {
         return all();
     }
-    let gt = rec.sample_value(0, "GT").unwrap_or(".");
+    let gt = rec.sample_value(sample, "GT").unwrap_or(".");
     gt.split(['/', '|'])
         .filter_map(|a| a.parse().ok())
         .collect()
