@@ -295,7 +295,7 @@ fn write(
         if !quiet && b % 16 == 15 {
             eprintln!(
                 "zenome: joint: {} of {} shards, {} records, {:.0} s",
-                (b + 1) * batch,
+                ((b + 1) * batch).min(shards.len()),
                 shards.len(),
                 counts.records,
                 started.elapsed().as_secs_f64()
