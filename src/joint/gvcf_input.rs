@@ -82,6 +82,19 @@ impl RegionStream {
                 continue;
             }
             self.seen_contig = true;
+            // Lines before the region (the index's chunks start up to a bin early) are
+            // skipped on their position and END alone, not parsed whole.
+            if let Some((start, end)) = span_of(line)
+                && start >= self.last_start
+            {
+                if start >= self.end {
+                    break;
+                }
+                if end <= self.start {
+                    self.last_start = start;
+                    continue;
+                }
+            }
             let (_, r) = SampleRecord::from_line(line).map_err(|msg| {
                 let pos = line.split('\t').nth(1).unwrap_or("?");
                 reader.error(format!("{}:{pos}: {msg}", self.contig))
@@ -106,4 +119,18 @@ impl RegionStream {
         self.reader = None;
         Ok(None)
     }
+}
+
+/// A data line's 0-based start and end (`END`, or the REF's span), read cheaply; None when the
+/// line does not give them (the full parse then says what is wrong).
+fn span_of(line: &str) -> Option<(i64, i64)> {
+    let mut f = line.split('\t');
+    let pos: i64 = f.nth(1)?.parse().ok()?;
+    let reference = f.nth(1)?;
+    let info = f.nth(3)?;
+    let end = match info.split(';').find_map(|kv| kv.strip_prefix("END=")) {
+        Some(v) => v.parse().ok()?,
+        None => pos - 1 + reference.len() as i64,
+    };
+    (pos >= 1).then_some((pos - 1, end))
 }
