@@ -36,7 +36,7 @@ pub(crate) struct Aligner<'a> {
     pub contigs: Vec<ContigInfo>,
     pub backend: &'a dyn Backend,
     pub opts: AlignOpts,
-    /// Which contigs are ALT contigs (bwa's REF.alt); empty or all false without.
+    /// Which contigs are ALT contigs (bwa's REF.alt); empty when the reference has none.
     pub is_alt: Vec<bool>,
 }
 
@@ -301,7 +301,7 @@ impl<'a> Aligner<'a> {
         stats: &InsertStats,
         fin: &Finisher,
     ) -> (Vec<SamRecord>, DupEnds) {
-        let choice = if self.is_alt.iter().any(|&a| a) {
+        let choice = if !self.is_alt.is_empty() {
             self.choose_alt_aware(f, hits, stats)
         } else {
             self.choose(f, hits, stats)
@@ -351,10 +351,7 @@ impl<'a> Aligner<'a> {
         let best = hits
             .alns
             .iter()
-            .filter(|b| {
-                !self.is_alt(b)
-                    && 2 * a.query_overlap(b, len) >= (a.qend - a.qstart).min(b.qend - b.qstart)
-            })
+            .filter(|b| !self.is_alt(b) && a.shares_query(b, len))
             .map(|b| b.score)
             .max()?;
         (best > 0).then(|| f64::from(a.score) / f64::from(best))
@@ -369,23 +366,24 @@ impl<'a> Aligner<'a> {
     /// hit is on an ALT contig and beats every primary hit keeps the choice among all hits
     /// (it is reported there, its primary hit in XA).
     fn choose_alt_aware(&self, f: &Fragment, hits: &[ReadHits], stats: &InsertStats) -> PairChoice {
-        let primary: Vec<(ReadHits, Vec<usize>)> = hits
+        // Each mate's primary-assembly hits, and where each stands among all its hits.
+        let places: Vec<Vec<usize>> = hits
             .iter()
             .map(|h| {
-                let idx: Vec<usize> = (0..h.alns.len())
+                (0..h.alns.len())
                     .filter(|&i| !self.is_alt(&h.alns[i]))
-                    .collect();
-                let alns = idx.iter().map(|&i| h.alns[i].clone()).collect();
-                (
-                    ReadHits {
-                        alns,
-                        extra_ties: h.extra_ties,
-                    },
-                    idx,
-                )
+                    .collect()
             })
             .collect();
-        let alt_better = hits.iter().zip(&primary).any(|(h, (p, _))| {
+        let views: Vec<ReadHits> = hits
+            .iter()
+            .zip(&places)
+            .map(|(h, idx)| ReadHits {
+                alns: idx.iter().map(|&i| h.alns[i].clone()).collect(),
+                extra_ties: h.extra_ties,
+            })
+            .collect();
+        let alt_better = hits.iter().zip(&views).any(|(h, p)| {
             let best_alt = h
                 .alns
                 .iter()
@@ -401,11 +399,10 @@ impl<'a> Aligner<'a> {
         if alt_better {
             return self.choose(f, hits, stats);
         }
-        let views: Vec<ReadHits> = primary.iter().map(|p| p.0.clone()).collect();
         let c = self.choose(f, &views, stats);
         PairChoice {
-            first: c.first.map(|i| primary[0].1[i]),
-            second: c.second.and_then(|i| primary.get(1).map(|p| p.1[i])),
+            first: c.first.map(|i| places[0][i]),
+            second: c.second.and_then(|i| places.get(1).map(|p| p[i])),
             ..c
         }
     }
@@ -426,7 +423,7 @@ impl<'a> Aligner<'a> {
                 !std::ptr::eq(*b, a)
                     && !b.same_place(a)
                     && f64::from(b.score) >= ratio * f64::from(a.score)
-                    && a.query_overlap(b, len) * 2 >= (a.qend - a.qstart).min(b.qend - b.qstart)
+                    && a.shares_query(b, len)
             })
             .collect();
         if alts.len() > limit { Vec::new() } else { alts }

@@ -198,12 +198,8 @@ fn check_inputs(inputs: &[GvcfInput], contigs: &[Contig], reference: &Path) -> R
 
 /// The shards: the `-r`/`-L` intervals (or every contig) cut into pieces of the shard size.
 fn shards(cfg: &JointConfig, contigs: &[Contig]) -> Result<Vec<Interval>> {
-    let names: Vec<(&str, u64)> = contigs
-        .iter()
-        .map(|c| (c.name.as_str(), c.seq.len() as u64))
-        .collect();
     let intervals =
-        targets::intervals(&cfg.regions, cfg.bed.as_deref(), &names)?.unwrap_or_else(|| {
+        targets::intervals(&cfg.regions, cfg.bed.as_deref(), contigs)?.unwrap_or_else(|| {
             contigs
                 .iter()
                 .enumerate()

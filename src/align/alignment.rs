@@ -26,6 +26,13 @@ impl Alignment {
         a1.min(b1).saturating_sub(a0.max(b0))
     }
 
+    /// Whether the two place mostly the same part of the read: they share at least half of the
+    /// shorter one's query bases (a competitor for MAPQ, an alternative for XA).
+    pub(crate) fn shares_query(&self, other: &Alignment, len: u32) -> bool {
+        let short = (self.qend - self.qstart).min(other.qend - other.qstart);
+        2 * self.query_overlap(other, len) >= short
+    }
+
     /// The aligned query range in the read's own (sequencing) orientation.
     pub(crate) fn forward_query_range(&self, len: u32) -> (u32, u32) {
         if self.rev {

@@ -38,8 +38,7 @@ impl ReadHits {
         let a = &self.alns[i];
         let (mut sub, mut n_sub) = (0, self.extra_ties);
         for (j, b) in self.alns.iter().enumerate() {
-            let short = (a.qend - a.qstart).min(b.qend - b.qstart);
-            if j == i || 2 * a.query_overlap(b, len) < short {
+            if j == i || !a.shares_query(b, len) {
                 continue;
             }
             sub = sub.max(b.score);

@@ -262,9 +262,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
             (-10.0 * (gl - max)).round().clamp(0.0, f64::from(u32::MAX)) as u32
         })
         .collect();
-    let mut sorted = pl.clone();
-    sorted.sort_unstable();
-    let gq = sorted.get(1).copied().unwrap_or(0).min(99);
+    let gq = genotype_quality(&pl);
     let theta = if site.is_snp() {
         o.snp_heterozygosity
     } else {
@@ -323,6 +321,13 @@ fn mix(ls: impl Iterator<Item = f64> + Clone) -> f64 {
     let m = ls.clone().fold(f64::NEG_INFINITY, f64::max);
     let (sum, n) = ls.fold((0.0, 0.0), |(s, n), l| (s + 10f64.powf(l - m), n + 1.0));
     m + (sum / n).log10()
+}
+
+/// GQ from normalised PLs: the second-best genotype's PL, capped at 99.
+pub(crate) fn genotype_quality(pl: &[u32]) -> u32 {
+    let mut sorted = pl.to_vec();
+    sorted.sort_unstable();
+    sorted.get(1).copied().unwrap_or(0).min(99)
 }
 
 /// Phred probability that the sample is homozygous reference. The heterozygosity prior `theta`

@@ -25,6 +25,16 @@ pub(crate) fn to_text(codes: &[u8]) -> String {
     codes.iter().map(|&c| char::from(decode(c))).collect()
 }
 
+/// Whether the text `bases` spells the codes `on_ref` (ambiguity codes and N on either side
+/// agree with anything): a REF allele checked against the reference.
+pub(crate) fn spells(on_ref: &[u8], bases: &str) -> bool {
+    bases
+        .bytes()
+        .map(encode)
+        .zip(on_ref)
+        .all(|(a, &b)| a >= N || b >= N || a == b)
+}
+
 /// The complement of a code (N stays N).
 pub(crate) fn complement(c: u8) -> u8 {
     if c > 3 { c } else { 3 - c }

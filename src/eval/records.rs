@@ -154,13 +154,7 @@ fn check_ref(rec: &VcfRecord, seq: &[u8]) -> std::result::Result<(), String> {
             seq.len()
         ));
     };
-    let differs = rec
-        .reference
-        .bytes()
-        .map(base::encode)
-        .zip(on_ref)
-        .any(|(a, &b)| a < 4 && b < 4 && a != b);
-    if differs {
+    if !base::spells(on_ref, &rec.reference) {
         return Err(format!(
             "{}:{} REF {} is not the reference sequence there ({}): a VCF of another reference?",
             rec.chrom,

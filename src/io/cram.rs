@@ -13,15 +13,16 @@ use super::output::{TempPath, with_suffix};
 use crate::core::base;
 use crate::core::{Error, Result};
 
-/// The reference as noodles reads it: every contig, bases as letters.
-fn repository(contigs: &[Contig]) -> fasta::Repository {
+/// The reference as noodles reads it: every contig, bases turned into letters in place (a
+/// genome is not copied).
+fn repository(contigs: Vec<Contig>) -> fasta::Repository {
     let records: Vec<fasta::Record> = contigs
-        .iter()
-        .map(|c| {
-            let bases: Vec<u8> = c.seq.iter().map(|&b| base::decode(b)).collect();
+        .into_iter()
+        .map(|mut c| {
+            c.seq.iter_mut().for_each(|b| *b = base::decode(*b));
             fasta::Record::new(
                 fasta::record::Definition::new(c.name.as_str(), None),
-                fasta::record::Sequence::from(bases),
+                fasta::record::Sequence::from(c.seq),
             )
         })
         .collect();
@@ -43,7 +44,7 @@ fn encoders() -> noodles_cram::container::BlockContentEncoderMap {
 
 /// Writes the records of `bam` as the CRAM `cram`, with `cram.crai`; both under temporary
 /// names until complete.
-pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: &[Contig]) -> Result<()> {
+pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: Vec<Contig>) -> Result<()> {
     let bad = |e: std::io::Error| Error::input(bam, format!("cannot be read back ({e})"));
     let mut reader = noodles_bam::io::reader::Builder
         .build_from_path(bam)
@@ -86,7 +87,7 @@ pub(crate) fn is_cram(path: &Path) -> bool {
 pub(crate) fn to_bam(
     cram: &Path,
     bam: &Path,
-    contigs: &[Contig],
+    contigs: Vec<Contig>,
     regions: Option<&[(String, i64, i64)]>,
 ) -> Result<()> {
     let bad = |e: std::io::Error| Error::input(cram, format!("not a readable CRAM ({e})"));

@@ -88,6 +88,18 @@ impl Drop for TempPath {
     }
 }
 
+/// Where temporary files of the output `path` go: beside it, or in the system's temporary
+/// folder when it is standard output, a device or a pipe (`-o /dev/null` for timing).
+pub(crate) fn scratch_dir(path: &Path) -> PathBuf {
+    if path == Path::new("-") || is_special(path) {
+        return std::env::temp_dir();
+    }
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
 /// Whether `path` exists and is something other than a regular file (a device or a pipe).
 pub(crate) fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.file_type().is_file() && !m.is_dir())

@@ -5,18 +5,23 @@
 use std::path::Path;
 
 use super::bed;
+use super::fasta::Contig;
 use crate::core::interval::{Interval, Region};
 use crate::core::{Error, Result};
 
-/// The `-r` and `-L` intervals over contigs named and sized by `contigs`.
+/// The `-r` and `-L` intervals over the reference's `contigs`.
 pub(crate) fn intervals(
     regions: &[String],
     bed_path: Option<&Path>,
-    contigs: &[(&str, u64)],
+    contigs: &[Contig],
 ) -> Result<Option<Vec<Interval>>> {
     if regions.is_empty() && bed_path.is_none() {
         return Ok(None);
     }
+    let contigs: Vec<(&str, u64)> = contigs
+        .iter()
+        .map(|c| (c.name.as_str(), c.seq.len() as u64))
+        .collect();
     let mut out = Vec::new();
     for r in regions {
         let usage = |e: &dyn std::fmt::Display| Error::Usage(format!("-r {r}: {e}"));

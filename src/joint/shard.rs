@@ -87,13 +87,7 @@ pub(crate) fn genotype(
 fn check_reference(r: &VcfRecord, seq: &[u8]) -> std::result::Result<(), String> {
     let start = r.pos as usize - 1;
     let on_ref = seq.get(start..start + r.reference.len());
-    let agrees = on_ref.is_some_and(|on| {
-        on.iter().zip(r.reference.bytes()).all(|(&a, b)| {
-            let a = crate::core::base::decode(a).to_ascii_uppercase();
-            a == b || !b"ACGT".contains(&a) || !b"ACGT".contains(&b)
-        })
-    });
-    if agrees {
+    if on_ref.is_some_and(|on| crate::core::base::spells(on, &r.reference)) {
         Ok(())
     } else {
         Err(format!(

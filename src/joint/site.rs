@@ -186,11 +186,10 @@ fn subset(view: &View, c: &Carried, gt: Option<Vec<usize>>, keep: &[usize]) -> T
             .map(|ad| keep.iter().map(|&a| ad[a]).collect());
     let gq = match view {
         View::Block(r) => r.gq,
-        _ => pl.as_ref().filter(|_| gt.is_some()).map(|pl| {
-            let mut s = pl.clone();
-            s.sort_unstable();
-            s.get(1).copied().unwrap_or(0).min(99)
-        }),
+        _ => pl
+            .as_ref()
+            .filter(|_| gt.is_some())
+            .map(|pl| call_genotype::genotype_quality(pl)),
     };
     Typed {
         ploidy: c.ploidy,

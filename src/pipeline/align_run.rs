@@ -206,7 +206,7 @@ fn run_cram(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Met
     let mut m = run_tapped(&bam_cfg, backend, quiet, None, None)?;
     let t = Instant::now();
     let contigs = reference::contigs(&cfg.reference)?;
-    let converted = cram::from_bam(tmp.path(), &cfg.output, &contigs);
+    let converted = cram::from_bam(tmp.path(), &cfg.output, contigs);
     let _ = std::fs::remove_file(with_suffix(tmp.path(), ".bai"));
     converted?;
     m.time("cram", t);
@@ -254,11 +254,14 @@ pub(crate) fn run_tapped(
     // bwa's ALT contigs (REF.alt): hits there do not lower the MAPQ of the primary hits they
     // mirror, and their @SQ lines say AH:*.
     let alt = alt_contigs::read(&cfg.reference)?;
-    aligner.is_alt = aligner
-        .contigs
-        .iter()
-        .map(|c| alt.contains(&c.name))
-        .collect();
+    if !alt.is_empty() {
+        let names: std::collections::HashSet<&str> = alt.iter().map(String::as_str).collect();
+        aligner.is_alt = aligner
+            .contigs
+            .iter()
+            .map(|c| names.contains(c.name.as_str()))
+            .collect();
+    }
     let sink_opts = SinkOpts {
         alt_contigs: alt,
         ..cfg.sink.clone()

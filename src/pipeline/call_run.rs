@@ -251,16 +251,7 @@ pub(crate) fn run(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Resul
 fn run_on_cram(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<Metrics> {
     let t = Instant::now();
     let contigs = reference::contigs(&cfg.reference)?;
-    let dir = match cfg.output.parent() {
-        Some(p) if !output::is_special(&cfg.output) && cfg.output != Path::new("-") => {
-            if p.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                p.to_path_buf()
-            }
-        }
-        _ => std::env::temp_dir(),
-    };
+    let dir = output::scratch_dir(&cfg.output);
     // In a folder of its own, under the CRAM's name: the sample name falls back on it.
     let folder = tempfile::Builder::new()
         .prefix(".zenome-cram.")
@@ -275,7 +266,7 @@ fn run_on_cram(cfg: &CallConfig, backend: &dyn Backend, quiet: bool) -> Result<M
     cleanup::register(&bam);
     cleanup::register(&bai);
     let regions = cram_regions(cfg, &contigs)?;
-    let decoded = cram::to_bam(&cfg.bam, &bam, &contigs, regions.as_deref());
+    let decoded = cram::to_bam(&cfg.bam, &bam, contigs, regions.as_deref());
     let decode_secs = t.elapsed().as_secs_f64();
     let result = decoded.and_then(|()| {
         let mut bam_cfg = cfg.clone();
@@ -295,11 +286,7 @@ fn cram_regions(cfg: &CallConfig, contigs: &[Contig]) -> Result<Option<Vec<(Stri
     if cfg.scatter.is_some() {
         return Ok(None);
     }
-    let names: Vec<(&str, u64)> = contigs
-        .iter()
-        .map(|c| (c.name.as_str(), c.seq.len() as u64))
-        .collect();
-    let Some(intervals) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), &names)? else {
+    let Some(intervals) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), contigs)? else {
         return Ok(None);
     };
     let (shard, margin) = (cfg.opts.window.shard, cfg.opts.window.margin);
@@ -452,11 +439,7 @@ fn intervals(
     contigs: &[Contig],
     tids: &[Option<usize>],
 ) -> Result<Vec<Interval>> {
-    let names: Vec<(&str, u64)> = contigs
-        .iter()
-        .map(|c| (c.name.as_str(), c.seq.len() as u64))
-        .collect();
-    if let Some(out) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), &names)? {
+    if let Some(out) = targets::intervals(&cfg.regions, cfg.bed.as_deref(), contigs)? {
         return Ok(out);
     }
     let alt = alt_contigs::read(&cfg.reference)?;

@@ -158,16 +158,7 @@ impl Sink {
             )?));
         }
         let writer = BamWriter::create_indexed(path, &header, dict, o.threads)?;
-        // Temporary runs go beside the output, or to the system's temporary folder when the
-        // output is a device or pipe (`-o /dev/null` for timing).
-        let dir = if crate::io::output::is_special(path) {
-            std::env::temp_dir()
-        } else {
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf()
-        };
+        let dir = crate::io::output::scratch_dir(path);
         // `--sort-mem` is shared in proportion to what each stream holds per fragment: some
         // 700 bytes of records to some 80 of duplicate keys, so 7/8 for the records and 1/8 for
         // the duplicate marker (all of it for the records with `--no-markdup`). Both then fill
