@@ -173,3 +173,118 @@ fn warp_and_sarek_command_lines_feed_samtools_sort() {
         strip(&samtools(&["view", sarek.to_str().unwrap()]))
     );
 }
+
+fn revcomp(s: &str) -> String {
+    s.bytes()
+        .rev()
+        .map(|b| match b {
+            b'A' => 'T',
+            b'C' => 'G',
+            b'G' => 'C',
+            b'T' => 'A',
+            _ => 'N',
+        })
+        .collect()
+}
+
+/// `-o X.cram` reads back through samtools as the very records of `-o X.bam`: pairs with
+/// supplementary alignments (hard- and soft-clipped), secondary records without bases
+/// (`-a`), unmapped reads placed and unplaced, two contigs, one with an IUPAC code.
+#[test]
+#[ignore = "needs samtools; run by .ci/run"]
+fn cram_reads_back_through_samtools_as_the_bam() {
+    let dir = tempfile::tempdir().unwrap();
+    let fasta = std::fs::read_to_string(test_data("sim-60k/ref.fa")).unwrap();
+    let seq: String = fasta.lines().skip(1).collect();
+    // A second contig copying 2 kb of the first with two changes, one an IUPAC code.
+    let mut copy = seq[10_000..12_000].to_string();
+    copy.replace_range(500..501, "R");
+    copy.replace_range(
+        1500..1501,
+        if &seq[11_500..11_501] == "A" {
+            "C"
+        } else {
+            "A"
+        },
+    );
+    let reference = dir.path().join("ref.fa");
+    std::fs::write(
+        &reference,
+        format!("{}\n{seq}\n>copy\n{copy}\n", fasta.lines().next().unwrap()),
+    )
+    .unwrap();
+    let reference = reference.to_str().unwrap();
+    let (a, b) = (
+        fastq_lines(&test_data("sim-60k/reads_1.fq.gz")),
+        fastq_lines(&test_data("sim-60k/reads_2.fq.gz")),
+    );
+    let (mut r1, mut r2) = (String::new(), String::new());
+    for (x, y) in a.chunks(4).zip(b.chunks(4)).take(3000) {
+        r1.push_str(&x.join("\n"));
+        r1.push('\n');
+        r2.push_str(&y.join("\n"));
+        r2.push('\n');
+    }
+    let q = "I".repeat(150);
+    for i in 0..40 {
+        // Split reads: 80 bases from one place and 70 from another, the mate beside the first.
+        let (x, y) = (2_000 + i * 1_300, 30_000 + i * 700);
+        let read = format!("{}{}", &seq[x..x + 80], &seq[y..y + 70]);
+        let mate = revcomp(&seq[x + 200..x + 350]);
+        r1.push_str(&format!("@chim{i}\n{read}\n+\n{q}\n"));
+        r2.push_str(&format!("@chim{i}\n{mate}\n+\n{q}\n"));
+    }
+    // A pair that maps nowhere, and a pair with one mate that maps nowhere.
+    let junk = "ACGT".repeat(10) + &"TTGCA".repeat(22);
+    r1.push_str(&format!("@lost\n{junk}\n+\n{q}\n@half\n{junk}\n+\n{q}\n"));
+    let placed = revcomp(&seq[50_000..50_150]);
+    r2.push_str(&format!("@lost\n{junk}\n+\n{q}\n@half\n{placed}\n+\n{q}\n"));
+    let (f1, f2) = (dir.path().join("r1.fq"), dir.path().join("r2.fq"));
+    std::fs::write(&f1, r1).unwrap();
+    std::fs::write(&f2, r2).unwrap();
+    for (name, extra) in [
+        ("plain", &[][..]),
+        ("soft", &["-Y"][..]),
+        ("all", &["-a"][..]),
+    ] {
+        let out = |ext: &str| dir.path().join(format!("{name}.{ext}"));
+        for ext in ["bam", "cram"] {
+            let mut args = vec![
+                "align",
+                reference,
+                f1.to_str().unwrap(),
+                f2.to_str().unwrap(),
+                "-q",
+            ];
+            args.extend_from_slice(extra);
+            let o = out(ext);
+            args.extend_from_slice(&["-o", o.to_str().unwrap()]);
+            ok(&args);
+        }
+        let (bam, cram) = (out("bam"), out("cram"));
+        let view = |p: &std::path::Path, region: &[&str]| {
+            let mut args = vec!["view", "--no-PG", "-T", reference, p.to_str().unwrap()];
+            args.extend_from_slice(region);
+            samtools(&args)
+        };
+        let records = view(&bam, &[]);
+        let sup = records
+            .lines()
+            .filter(|l| l.split('\t').nth(1).unwrap().parse::<u16>().unwrap() & 0x800 != 0)
+            .count();
+        assert!(sup >= 30, "{name}: {sup} supplementary records");
+        if name == "all" {
+            assert!(records.lines().any(|l| l.split('\t').nth(9) == Some("*")));
+        }
+        assert!(records.lines().any(|l| l.starts_with("lost\t")));
+        assert_eq!(view(&cram, &[]), records, "{name}");
+        // Region queries through the .crai.
+        for region in ["sim1:20001-30000", "copy"] {
+            assert_eq!(
+                view(&cram, &[region]),
+                view(&bam, &[region]),
+                "{name} {region}"
+            );
+        }
+    }
+}

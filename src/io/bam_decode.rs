@@ -27,6 +27,8 @@ pub(crate) struct Header {
     pub samples: Vec<String>,
     /// Every `@RG` line, whole, in order.
     pub read_groups: Vec<String>,
+    /// The header text, whole.
+    pub text: String,
 }
 
 fn invalid(msg: impl Into<String>) -> io::Error {
@@ -60,7 +62,7 @@ pub(crate) fn read_header(r: &mut impl Read) -> io::Result<Header> {
     }
     let l_text = read_u32(r)? as usize;
     let text = read_vec(r, l_text, MAX_HEADER_TEXT, "header text")?;
-    let text = String::from_utf8_lossy(&text);
+    let text = String::from_utf8_lossy(&text).into_owned();
     let n_ref = read_u32(r)? as usize;
     if n_ref > MAX_REFS {
         return Err(invalid(format!("{n_ref} reference sequences")));
@@ -86,6 +88,7 @@ pub(crate) fn read_header(r: &mut impl Read) -> io::Result<Header> {
         sort_order,
         samples,
         read_groups,
+        text,
     })
 }
 
@@ -224,10 +227,7 @@ pub(crate) fn decode(buf: &[u8], dict: &[RefSeq]) -> Result<SamRecord, String> {
     }
     let packed = f.take(l_seq.div_ceil(2)).map_err(at)?;
     let seq: Vec<u8> = (0..l_seq)
-        .map(|i| {
-            let nibble = (packed[i / 2] >> (4 * (1 - i % 2))) & 0xf;
-            base::encode(b"=ACMGRSVTWYHKDBN"[usize::from(nibble)])
-        })
+        .map(|i| base::encode(letter(packed, i)))
         .collect();
     let qual = f.take(l_seq).map_err(at)?.to_vec();
     let record = SamRecord {
@@ -251,17 +251,35 @@ pub(crate) fn decode(buf: &[u8], dict: &[RefSeq]) -> Result<SamRecord, String> {
 /// The auxiliary fields of a record (the bytes after its length), which [`decode`] leaves out;
 /// empty when the record is cut short.
 pub(crate) fn aux_of(buf: &[u8]) -> &[u8] {
-    let u16_at = |i: usize| {
-        buf.get(i..i + 2)
-            .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
-    };
+    let (seq_at, l_seq) = sequence_at(buf);
+    buf.get(seq_at + l_seq.div_ceil(2) + l_seq..).unwrap_or(&[])
+}
+
+/// Where a record's packed bases start, and how many there are.
+fn sequence_at(buf: &[u8]) -> (usize, usize) {
     let l_name = buf.get(8).map_or(0, |&b| usize::from(b));
-    let n_cigar = u16_at(12);
+    let n_cigar = buf
+        .get(12..14)
+        .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])));
     let l_seq = buf
         .get(16..20)
         .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-    let start = 32 + l_name + 4 * n_cigar + l_seq.div_ceil(2) + l_seq;
-    buf.get(start..).unwrap_or(&[])
+    (32 + l_name + 4 * n_cigar, l_seq)
+}
+
+/// The `i`th base of BAM's packed sequence as its letter.
+fn letter(packed: &[u8], i: usize) -> u8 {
+    b"=ACMGRSVTWYHKDBN"[usize::from((packed[i / 2] >> (4 * (1 - i % 2))) & 0xf)]
+}
+
+/// The bases of a record (the bytes after its length) as BAM spells them (`=ACMGRSVTWYHKDBN`),
+/// IUPAC codes kept, which [`decode`] turns into base codes; empty when cut short.
+pub(crate) fn seq_letters(buf: &[u8]) -> Vec<u8> {
+    let (start, l_seq) = sequence_at(buf);
+    let Some(packed) = buf.get(start..start + l_seq.div_ceil(2)) else {
+        return Vec::new();
+    };
+    (0..l_seq).map(|i| letter(packed, i)).collect()
 }
 
 /// A CIGAR as long as the sequence, and a mapped record within its contig.

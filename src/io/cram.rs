@@ -1,21 +1,39 @@
 //! CRAM 3.0 (reference-based compression, the format most centres store): a coordinate-sorted
-//! BAM turned into CRAM with its `.crai`, and a CRAM turned back into an indexed BAM for the
-//! stages that read BAM. The reference's sequences come from the caller (REF's contigs), and
-//! the header's `@SQ M5` values name them.
+//! BAM turned into CRAM with its `.crai` by zenome's own encoder (`writer`, `series`), and a
+//! CRAM turned back into an indexed BAM for the stages that read BAM (noodles decodes it). The
+//! reference's sequences come from the caller (REF's contigs), and the header's `@SQ M5`
+//! values name them.
+//!
+//! The encoder is zenome's because every record must come back as BAM had it: it writes each
+//! record detached, with its mate's fields, where noodles 0.102 chains every non-secondary
+//! record of a name as mates and so changes the mate fields of pairs with supplementary
+//! alignments.
 
 use std::path::Path;
 
-use noodles_fasta as fasta;
+mod block;
+mod itf8;
+mod rans;
+mod series;
+mod writer;
+
+use std::collections::HashMap;
+
+use md5::{Digest, Md5};
 use noodles_sam::alignment::io::Write as _;
 
-use super::fasta::Contig;
+use self::writer::Writer;
+use super::fasta::{self, Contig};
 use super::output::{TempPath, with_suffix};
+use super::sam_record::SamRecord;
+use super::{bam_decode, bam_reader};
 use crate::core::base;
 use crate::core::{Error, Result};
 
 /// The reference as noodles reads it: every contig, bases turned into letters in place (a
 /// genome is not copied).
-fn repository(contigs: Vec<Contig>) -> fasta::Repository {
+fn repository(contigs: Vec<Contig>) -> noodles_fasta::Repository {
+    use noodles_fasta as fasta;
     let records: Vec<fasta::Record> = contigs
         .into_iter()
         .map(|mut c| {
@@ -29,43 +47,68 @@ fn repository(contigs: Vec<Contig>) -> fasta::Repository {
     fasta::Repository::new(records)
 }
 
-/// CRAM 3.0's codecs per block: gzip, but rANS 4x8 (order 1) for the base qualities, the
-/// largest series, as htslib does.
-fn encoders() -> noodles_cram::container::BlockContentEncoderMap {
-    use noodles_cram::codecs::{Encoder, rans_4x8};
-    use noodles_cram::container::compression_header::data_series_encodings::DataSeries;
-    noodles_cram::container::BlockContentEncoderMap::builder()
-        .set_data_series_encoder(
-            DataSeries::QualityScores,
-            Some(Encoder::Rans4x8(rans_4x8::Order::One)),
-        )
-        .build()
-}
-
-/// Writes the records of `bam` as the CRAM `cram`, with `cram.crai`; both under temporary
-/// names until complete.
-pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: Vec<Contig>) -> Result<()> {
-    let bad = |e: std::io::Error| Error::input(bam, format!("cannot be read back ({e})"));
-    let mut reader = noodles_bam::io::reader::Builder
-        .build_from_path(bam)
-        .map_err(bad)?;
-    let header = reader.read_header().map_err(bad)?;
+/// Writes the records of the coordinate-sorted `bam` as the CRAM `cram`, with `cram.crai`,
+/// both under temporary names until complete. `contigs` are the reference's (from its index
+/// or `reference`, the FASTA, which is read again only for a contig with IUPAC codes).
+pub(crate) fn from_bam(
+    bam: &Path,
+    cram: &Path,
+    contigs: Vec<Contig>,
+    reference: &Path,
+) -> Result<()> {
+    let (header, mut reader) = bam_reader::open_records(bam)?;
+    let mut refs = References::new(contigs, reference);
     let tmp = TempPath::new(cram);
     let write_err = |e: std::io::Error| Error::io(cram, e);
-    let mut writer = noodles_cram::io::writer::Builder::default()
-        .set_block_content_encoder_map(encoders())
-        .set_reference_sequence_repository(repository(contigs))
-        .build_from_path(tmp.path())
-        .map_err(write_err)?;
-    writer.write_header(&header).map_err(write_err)?;
-    for r in reader.record_bufs(&header) {
-        let r = r.map_err(bad)?;
+    let file = std::fs::File::create(tmp.path()).map_err(write_err)?;
+    let file_id = cram
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let mut writer = Writer::new(
+        std::io::BufWriter::with_capacity(1 << 20, file),
+        &header.text,
+        &file_id,
+    )
+    .map_err(write_err)?;
+    let mut buf = Vec::new();
+    let mut last: Option<SamRecord> = None;
+    let mut names: Vec<&str> = header.dict.iter().map(|d| d.name.as_str()).collect();
+    names.push("");
+    let name_of = |tid: i32| names[usize::try_from(tid).unwrap_or(names.len() - 1)];
+    loop {
+        let more = bam_decode::read_record(&mut reader, &mut buf)
+            .map_err(|e| bam_reader::read_error(bam, e, last.as_ref()))?;
+        if !more {
+            break;
+        }
+        let r = bam_decode::decode(&buf, &header.dict).map_err(|m| Error::input(bam, m))?;
+        if let Some(tid) = writer.due(r.tid.max(-1)) {
+            writer
+                .flush(refs.letters(name_of(tid))?)
+                .map_err(write_err)?;
+        }
+        let letters = bam_decode::seq_letters(&buf);
+        let on = if r.tid >= 0 {
+            refs.letters(name_of(r.tid))?
+        } else {
+            &[]
+        };
         writer
-            .write_alignment_record(&header, &r)
+            .push(&r, &letters, bam_decode::aux_of(&buf), on)
+            .map_err(|m| {
+                Error::input(
+                    bam,
+                    format!("record '{}': {m}", String::from_utf8_lossy(&r.name)),
+                )
+            })?;
+        last = Some(r);
+    }
+    if let Some(tid) = writer.due(i32::MIN) {
+        writer
+            .flush(refs.letters(name_of(tid))?)
             .map_err(write_err)?;
     }
-    writer.try_finish(&header).map_err(write_err)?;
-    drop(writer);
+    writer.finish().map_err(write_err)?;
     let crai = with_suffix(cram, ".crai");
     let crai_tmp = TempPath::new(&crai);
     let index = noodles_cram::fs::index(tmp.path())
@@ -73,6 +116,61 @@ pub(crate) fn from_bam(bam: &Path, cram: &Path, contigs: Vec<Contig>) -> Result<
     noodles_cram::crai::fs::write(crai_tmp.path(), &index).map_err(|e| Error::io(&crai, e))?;
     tmp.commit()?;
     crai_tmp.commit()
+}
+
+/// The reference's contigs as upper-case letters, one contig at a time (a sorted BAM visits
+/// each once).
+struct References<'a> {
+    contigs: Vec<Contig>,
+    by_name: HashMap<String, usize>,
+    fasta: &'a Path,
+    /// The contig last asked for, and its letters.
+    current: Option<(String, Vec<u8>)>,
+}
+
+impl<'a> References<'a> {
+    fn new(contigs: Vec<Contig>, fasta: &'a Path) -> Self {
+        let by_name = contigs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        References {
+            contigs,
+            by_name,
+            fasta,
+            current: None,
+        }
+    }
+
+    /// The letters of contig `name` (empty for "", unplaced reads). Letters decoded from base
+    /// codes whose MD5 is not the contig's held IUPAC codes: those come from the FASTA.
+    fn letters(&mut self, name: &str) -> Result<&[u8]> {
+        if name.is_empty() {
+            return Ok(&[]);
+        }
+        if self.current.as_ref().is_none_or(|(n, _)| n != name) {
+            let Some(&i) = self.by_name.get(name) else {
+                return Err(Error::input(
+                    self.fasta,
+                    format!("has no contig '{name}', which the alignments are on"),
+                ));
+            };
+            let c = &mut self.contigs[i];
+            let mut seq = std::mem::take(&mut c.seq);
+            seq.iter_mut().for_each(|b| *b = base::decode(*b));
+            let digest: [u8; 16] = Md5::digest(&seq).into();
+            if digest != c.m5 && c.m5 != [0; 16] {
+                seq = fasta::read_letters(self.fasta)?
+                    .into_iter()
+                    .find(|f| f.name == name)
+                    .map(|f| f.seq)
+                    .unwrap_or(seq);
+            }
+            self.current = Some((name.to_string(), seq));
+        }
+        Ok(self.current.as_ref().map_or(&[], |(_, s)| s.as_slice()))
+    }
 }
 
 /// Whether `path` names a CRAM (by its extension).

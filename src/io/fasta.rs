@@ -25,14 +25,25 @@ pub struct Contig {
 /// Reads every contig of a FASTA file.
 pub fn read(path: &Path) -> Result<Vec<Contig>> {
     let reader = input::open(path)?;
-    let contigs = parse(reader, path)?;
+    let contigs = parse(reader, path, base::encode)?;
     if contigs.iter().all(|c| c.seq.is_empty()) {
         return Err(Error::input(path, "the reference has no sequence"));
     }
     Ok(contigs)
 }
 
-fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>> {
+/// Every contig of a FASTA file with its bases as upper-case letters, IUPAC codes kept (CRAM's
+/// slice checksums are over these).
+pub(crate) fn read_letters(path: &Path) -> Result<Vec<Contig>> {
+    parse(input::open(path)?, path, |b| b.to_ascii_uppercase())
+}
+
+/// The contigs of `reader`, each base stored as `keep` makes it.
+fn parse(
+    mut reader: Box<dyn BufRead + Send>,
+    path: &Path,
+    keep: fn(u8) -> u8,
+) -> Result<Vec<Contig>> {
     let mut contigs: Vec<Contig> = Vec::new();
     let mut names = HashSet::new();
     let mut hasher = Md5::new();
@@ -93,7 +104,7 @@ fn parse(mut reader: Box<dyn BufRead + Send>, path: &Path) -> Result<Vec<Contig>
             upper.clear();
             upper.extend(text.iter().map(u8::to_ascii_uppercase));
             hasher.update(&upper);
-            contig.seq.extend(text.iter().map(|&b| base::encode(b)));
+            contig.seq.extend(text.iter().map(|&b| keep(b)));
         }
     }
     finish_contig(&mut contigs, &mut hasher, path)?;
@@ -147,6 +158,7 @@ mod tests {
         parse(
             Box::new(std::io::Cursor::new(s.as_bytes().to_vec())),
             Path::new("t.fa"),
+            base::encode,
         )
     }
 

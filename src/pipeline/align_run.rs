@@ -206,7 +206,7 @@ fn run_cram(cfg: &AlignConfig, backend: &dyn Backend, quiet: bool) -> Result<Met
     let mut m = run_tapped(&bam_cfg, backend, quiet, None, None)?;
     let t = Instant::now();
     let contigs = reference::contigs(&cfg.reference)?;
-    let converted = cram::from_bam(tmp.path(), &cfg.output, contigs);
+    let converted = cram::from_bam(tmp.path(), &cfg.output, contigs, &cfg.reference);
     let _ = std::fs::remove_file(with_suffix(tmp.path(), ".bai"));
     converted?;
     m.time("cram", t);

@@ -1,0 +1,200 @@
+//! Writing CRAM 3.0 (specification sections 6 to 9): the file definition, the SAM header's
+//! container, one slice per container (records of one contig, at most
+//! [`RECORDS_PER_SLICE`]), and the end-of-file container. Blocks are compressed in parallel.
+
+use std::io::{self, Write};
+
+use md5::{Digest, Md5};
+use rayon::prelude::*;
+
+use super::block::{Codec, ContainerHeader, Content, EOF, block, container_header};
+use super::itf8::{itf8, ltf8};
+use super::series::Series;
+use crate::io::sam_record::SamRecord;
+
+/// Records per slice, as htslib writes them.
+pub(super) const RECORDS_PER_SLICE: usize = 10_000;
+
+/// The slice being filled.
+struct Slice {
+    ref_id: i32,
+    /// 1-based; 0 for unplaced reads.
+    start: i64,
+    /// The last reference position any record covers (1-based).
+    end: i64,
+    records: usize,
+    bases: u64,
+    series: Series,
+}
+
+pub(super) struct Writer<W: Write> {
+    out: W,
+    slice: Option<Slice>,
+    record_counter: u64,
+}
+
+impl<W: Write> Writer<W> {
+    /// Writes the file definition (named `file_id`, cut to 20 bytes) and the SAM header.
+    pub(super) fn new(mut out: W, header_text: &str, file_id: &str) -> io::Result<Self> {
+        let mut def = b"CRAM\x03\x00".to_vec();
+        let mut id = [0u8; 20];
+        let name = file_id.as_bytes();
+        let n = name.len().min(20);
+        id[..n].copy_from_slice(&name[..n]);
+        def.extend_from_slice(&id);
+        out.write_all(&def)?;
+        let mut text = (header_text.len() as i32).to_le_bytes().to_vec();
+        text.extend_from_slice(header_text.as_bytes());
+        let mut body = Vec::new();
+        block(&mut body, Content::FileHeader, 0, &text, Codec::Raw);
+        let mut head = Vec::new();
+        container_header(
+            &mut head,
+            &ContainerHeader {
+                len: body.len(),
+                ref_id: 0,
+                start: 0,
+                span: 0,
+                records: 0,
+                record_counter: 0,
+                bases: 0,
+                blocks: 1,
+                landmarks: Vec::new(),
+            },
+        );
+        out.write_all(&head)?;
+        out.write_all(&body)?;
+        Ok(Writer {
+            out,
+            slice: None,
+            record_counter: 0,
+        })
+    }
+
+    /// The contig of the slice being filled, when it must be written before a record on
+    /// `ref_id` joins: the record is on another contig, or the slice is full.
+    pub(super) fn due(&self, ref_id: i32) -> Option<i32> {
+        self.slice
+            .as_ref()
+            .filter(|s| s.ref_id != ref_id || s.records >= RECORDS_PER_SLICE)
+            .map(|s| s.ref_id)
+    }
+
+    /// Adds a record (see [`Series::push`]); the caller writes a [`due`](Self::due) slice first.
+    pub(super) fn push(
+        &mut self,
+        r: &SamRecord,
+        letters: &[u8],
+        aux: &[u8],
+        reference: &[u8],
+    ) -> Result<(), String> {
+        let ref_id = r.tid.max(-1);
+        let ap = if ref_id < 0 { 0 } else { r.pos + 1 };
+        let slice = self.slice.get_or_insert_with(|| Slice {
+            ref_id,
+            start: ap,
+            end: ap,
+            records: 0,
+            bases: 0,
+            series: Series::new(ap),
+        });
+        if ap < slice.start {
+            return Err("records are out of coordinate order".into());
+        }
+        slice.series.push(r, letters, aux, reference)?;
+        if ref_id >= 0 {
+            let on_ref: i64 = r
+                .cigar
+                .iter()
+                .filter(|o| o.kind.consumes_reference())
+                .map(|o| i64::from(o.len))
+                .sum();
+            slice.end = slice.end.max(ap + on_ref.max(1) - 1);
+        }
+        slice.records += 1;
+        slice.bases += letters.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the slice being filled as a container; `reference` is its contig's upper-case
+    /// bases (empty for unplaced reads), whose MD5 over the slice's span goes in its header.
+    pub(super) fn flush(&mut self, reference: &[u8]) -> io::Result<()> {
+        let Some(s) = self.slice.take() else {
+            return Ok(());
+        };
+        let span = if s.ref_id >= 0 {
+            s.end - s.start + 1
+        } else {
+            0
+        };
+        let md5: [u8; 16] = if s.ref_id >= 0 {
+            let a = ((s.start - 1) as usize).min(reference.len());
+            let b = ((s.end) as usize).min(reference.len());
+            Md5::digest(&reference[a..b]).into()
+        } else {
+            [0; 16]
+        };
+        let mut body = Vec::new();
+        block(
+            &mut body,
+            Content::CompressionHeader,
+            0,
+            &s.series.compression_header(),
+            Codec::Raw,
+        );
+        let landmark = body.len();
+        let external: Vec<(i32, &[u8], bool)> = s.series.external().collect();
+        let mut sh = Vec::new();
+        itf8(&mut sh, s.ref_id);
+        itf8(&mut sh, s.start as i32);
+        itf8(&mut sh, span as i32);
+        itf8(&mut sh, s.records as i32);
+        ltf8(&mut sh, self.record_counter as i64);
+        itf8(&mut sh, 1 + external.len() as i32);
+        itf8(&mut sh, 1 + external.len() as i32);
+        itf8(&mut sh, 0);
+        for (id, _, _) in &external {
+            itf8(&mut sh, *id);
+        }
+        itf8(&mut sh, -1);
+        sh.extend_from_slice(&md5);
+        block(&mut body, Content::SliceHeader, 0, &sh, Codec::Raw);
+        block(&mut body, Content::Core, 0, &[], Codec::Raw);
+        let packed: Vec<Vec<u8>> = external
+            .par_iter()
+            .map(|&(id, data, qual)| {
+                let mut b = Vec::new();
+                let codec = if qual { Codec::Rans } else { Codec::Best };
+                block(&mut b, Content::External, id, data, codec);
+                b
+            })
+            .collect();
+        packed.iter().for_each(|b| body.extend_from_slice(b));
+        let mut head = Vec::new();
+        container_header(
+            &mut head,
+            &ContainerHeader {
+                len: body.len(),
+                ref_id: s.ref_id,
+                start: s.start,
+                span,
+                records: s.records,
+                record_counter: self.record_counter,
+                bases: s.bases,
+                blocks: 3 + external.len(),
+                landmarks: vec![landmark],
+            },
+        );
+        self.out.write_all(&head)?;
+        self.out.write_all(&body)?;
+        self.record_counter += s.records as u64;
+        Ok(())
+    }
+
+    /// Writes the end-of-file container; the slice being filled must have been written.
+    pub(super) fn finish(mut self) -> io::Result<W> {
+        self.out.write_all(&EOF)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
