@@ -693,30 +693,36 @@ fn an_unaligned_bam_aligns_as_its_fastqs_do_and_keeps_its_tags() {
     for (l, m) in x.iter().zip(&y) {
         assert_eq!(l, &format!("{m}\tBC:Z:ACGT\tRX:Z:AAC\tXI:i:7"));
     }
-    // The same BAM on standard input (known by its content; the read group from -R).
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
-        .args([
-            "align",
-            &reference,
-            "-",
-            "-R",
-            "@RG\\tID:u1\\tSM:s1\\tLB:l1\\tPL:ILLUMINA",
-            "-o",
-            "-",
-            "-q",
-            "--unsorted",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let bytes = std::fs::read(&ubam).unwrap();
-    let feeder = std::thread::spawn(move || stdin.write_all(&bytes));
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap().unwrap();
-    assert!(out.status.success());
-    assert_eq!(body(&String::from_utf8(out.stdout).unwrap()), x);
+    // The same BAM on standard input, known by its content, with its read group from -R or
+    // (read before the run) from its own header.
+    let piped = |rg: &[&str]| -> String {
+        let mut args = vec!["align", reference.as_str(), "-"];
+        args.extend_from_slice(rg);
+        args.extend(["-o", "-", "-q", "--unsorted"]);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let bytes = std::fs::read(&ubam).unwrap();
+        let feeder = std::thread::spawn(move || stdin.write_all(&bytes));
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        body(&piped(&["-R", "@RG\\tID:u1\\tSM:s1\\tLB:l1\\tPL:ILLUMINA"])),
+        x
+    );
+    let own = piped(&[]);
+    assert!(
+        own.contains("@RG\tID:u1\tSM:s1\tLB:l1\tPL:ILLUMINA\n"),
+        "{own}"
+    );
+    assert_eq!(body(&own), x);
 }
 
 /// `-o X.cram`: CRAM 3.0 against the reference with `X.cram.crai`, smaller than the BAM, and
@@ -885,4 +891,16 @@ fn an_unaligned_bam_of_two_read_groups_is_two_lanes() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("'p3'") && err.contains("no RG tag"), "{err}");
+    // On a pipe the file cannot be read once per group: one line says so.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_zenome"))
+        .args(["align", &reference, "-", "-o", "-", "-q"])
+        .stdin(std::fs::File::open(&ubam).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 read groups") && err.lines().count() == 1,
+        "{err}"
+    );
 }

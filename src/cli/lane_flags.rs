@@ -1,6 +1,6 @@
 //! The inputs of `align` and `run`: positional FASTQs with `-R`, or `--fastq-list`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::core::{Error, Result};
 use crate::io::sam_header::parse_read_group;
@@ -52,6 +52,20 @@ impl LaneFlags {
                 "-p (interleaved FASTQ) with an unaligned BAM: its pairs are known by their flags"
                     .into(),
             ));
+        }
+        let on_stdin = self.reads.len() == 1 && self.reads[0] == Path::new("-");
+        if on_stdin && rg.is_none() && !self.interleaved {
+            // An unaligned BAM on a pipe: its header is read before the run, its one read
+            // group taken (several need the file, read once per read group).
+            if let Some(groups) = ubam::stdin_read_groups()? {
+                if groups.len() > 1 {
+                    return Err(Error::Usage(format!(
+                        "the unaligned BAM on standard input declares {} read groups; give it as a file (each becomes a lane) or name one with -R",
+                        groups.len()
+                    )));
+                }
+                rg = groups.first().map(|l| parse_read_group(l)).transpose()?;
+            }
         }
         if ubam && rg.is_none() {
             // The unaligned BAM's own read groups, as MergeBamAlignment keeps them: one, the

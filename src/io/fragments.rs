@@ -86,8 +86,19 @@ impl FragmentReader {
             Some(l) if l.r2.is_none() => {
                 // One input: FASTQ, or an unaligned BAM (told by its content, from a file or
                 // standard input).
-                let mut stream = input::open_counted(&l.r1, Some(self.bytes.clone()))?;
-                if ubam::starts_as_bam(&mut stream) {
+                let early = (l.r1 == Path::new("-")).then(ubam::take_stdin).flatten();
+                let (mut stream, header) = match early {
+                    Some(s) => s,
+                    None => (input::open_counted(&l.r1, Some(self.bytes.clone()))?, None),
+                };
+                if let Some(header) = header {
+                    Some(LaneReader::Ubam(UbamReader::after_header(
+                        stream,
+                        header,
+                        &l.r1,
+                        l.read_group.clone(),
+                    )))
+                } else if ubam::starts_as_bam(&mut stream) {
                     Some(LaneReader::Ubam(UbamReader::from_stream(
                         stream,
                         &l.r1,

@@ -6,6 +6,7 @@
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::bam_decode;
 use super::bam_reader::{open_records, read_error};
@@ -28,6 +29,40 @@ pub(crate) fn is_bam(path: &Path) -> bool {
 /// The `@RG` lines of an unaligned BAM's header.
 pub(crate) fn read_groups(path: &Path) -> Result<Vec<String>> {
     Ok(open_records(path)?.0.read_groups)
+}
+
+/// Standard input opened before the run to look for an unaligned BAM's `@RG` lines: the
+/// decompressed stream (after the header when it is BAM) and the header; the run's reads
+/// continue from it.
+type EarlyStdin = (Box<dyn BufRead + Send>, Option<bam_decode::Header>);
+
+static STDIN: Mutex<Option<EarlyStdin>> = Mutex::new(None);
+
+/// The `@RG` lines of an unaligned BAM on standard input (None when it is not BAM): its header
+/// is read now and the stream kept for [`take_stdin`].
+pub(crate) fn stdin_read_groups() -> Result<Option<Vec<String>>> {
+    let stdin = Path::new("-");
+    let mut slot = STDIN.lock().unwrap_or_else(|e| e.into_inner());
+    if slot.is_none() {
+        let mut stream = super::input::open(stdin)?;
+        let header = if starts_as_bam(&mut stream) {
+            Some(
+                bam_decode::read_header(&mut stream)
+                    .map_err(|e| Error::input(stdin, format!("not a readable BAM file ({e})")))?,
+            )
+        } else {
+            None
+        };
+        *slot = Some((stream, header));
+    }
+    Ok(slot
+        .as_ref()
+        .and_then(|(_, h)| h.as_ref().map(|h| h.read_groups.clone())))
+}
+
+/// Standard input as [`stdin_read_groups`] left it, once.
+pub(crate) fn take_stdin() -> Option<EarlyStdin> {
+    STDIN.lock().unwrap_or_else(|e| e.into_inner()).take()
 }
 
 /// Whether a decompressed stream is BAM: it starts with BAM's magic number.
@@ -57,7 +92,17 @@ impl UbamReader {
     ) -> Result<UbamReader> {
         let header = bam_decode::read_header(&mut reader)
             .map_err(|e| Error::input(path, format!("not a readable BAM file ({e})")))?;
-        Ok(UbamReader {
+        Ok(Self::after_header(reader, header, path, read_group))
+    }
+
+    /// A stream whose header was read already.
+    pub(crate) fn after_header(
+        reader: Box<dyn BufRead + Send>,
+        header: bam_decode::Header,
+        path: &Path,
+        read_group: Option<(String, Vec<String>)>,
+    ) -> UbamReader {
+        UbamReader {
             path: path.to_path_buf(),
             reader,
             dict: header.dict,
@@ -65,7 +110,7 @@ impl UbamReader {
             ahead: None,
             records: 0,
             read_group,
-        })
+        }
     }
 
     /// Whether a record belongs to the read group this reader keeps (an error for a record
