@@ -8,6 +8,7 @@ pub(crate) mod call_run;
 pub(crate) mod chunk_file;
 pub(crate) mod concat;
 pub(crate) mod dup_metrics;
+pub(crate) mod joint_inputs;
 pub(crate) mod lanes;
 pub(crate) mod markdup;
 pub(crate) mod metrics;

@@ -1,4 +1,5 @@
 //! `zenome joint REF A.g.vcf.gz B.g.vcf.gz ... -o COHORT.vcf.gz [--gvcf-list F] [--pedigree F.ped] [-r|-L] [-t N]`
+//! (BAMs and CRAMs among the inputs are called into gVCFs first).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -6,13 +7,15 @@ use std::time::Instant;
 use crate::call::CallOpts;
 use crate::core::Result;
 use crate::joint::{self, JointConfig};
+use crate::pipeline::joint_inputs::{self, CallFor, JointInputs};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Reference FASTA the gVCFs were called against.
     pub reference: PathBuf,
     /// Per-sample gVCFs (zenome call --gvcf, or GATK HaplotypeCaller -ERC GVCF), bgzipped with
-    /// a .tbi beside them for speed.
+    /// a .tbi beside them for speed; a sample's BAM or CRAM (sorted, indexed) is called into a
+    /// gVCF first, over the regions given.
     pub gvcfs: Vec<PathBuf>,
     /// Output VCF (.vcf.gz: bgzipped with a .tbi; .vcf: plain text; -: standard output).
     #[arg(short = 'o', long)]
@@ -54,7 +57,23 @@ pub(crate) fn run(a: Args) -> Result<()> {
     cfg.command_line = super::command_line();
     cfg.genotype.min_qual = a.min_qual;
     cfg.shard = a.shard_size;
+    cfg.validate()?;
+    // Alignment files are called first; the cohort reads their gVCFs.
+    let mut called = JointInputs::of(Vec::new());
+    if cfg.gvcfs.iter().any(|p| joint_inputs::is_alignments(p)) {
+        let backend = crate::backend::select("auto")?;
+        let call = CallFor {
+            reference: &cfg.reference,
+            output: &cfg.output,
+            regions: &cfg.regions,
+            bed: cfg.bed.as_deref(),
+            command_line: &cfg.command_line,
+        };
+        called = joint_inputs::gvcfs_for(cfg.gvcfs.clone(), &call, backend.as_ref(), a.run.quiet)?;
+        cfg.gvcfs = called.gvcfs.clone();
+    }
     let m = joint::run(&cfg, a.run.quiet)?;
+    drop(called);
     if !a.run.quiet {
         eprintln!(
             "zenome: joint: {} records over {} samples in {:.1} s",
