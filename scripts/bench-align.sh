@@ -34,6 +34,23 @@ timeit sim_bwa bash -c "bwa mem -t $t chr20.fa $s1 $s2 2>/dev/null | samtools so
 timeit sim_minimap2 bash -c "minimap2 -ax sr -t $t chr20.mmi $s1 $s2 2>/dev/null | samtools sort -@$t -o sim.minimap2.bam - 2>/dev/null && samtools index sim.minimap2.bam"
 for x in zenome bwa minimap2; do "$z" placement sim.$x.bam > sim.$x.placement.json; done
 
+echo "== CRAM of the simulated reads: zenome -o X.cram against samtools view -C of its BAM"
+timeit cram_zenome "$z" align chr20.fa $s1 $s2 -o sim.zenome.cram -t $t -q
+timeit cram_samtools samtools view -@$t -C -T chr20.fa -o sim.samtools.cram sim.zenome.bam
+samtools view --no-PG sim.zenome.bam > sim.bam.sam
+samtools view --no-PG -T chr20.fa sim.zenome.cram > sim.cram.sam
+python3 - <<'PY' > cram.json
+import json, os
+b = open("sim.bam.sam").read().splitlines()
+c = open("sim.cram.sam").read().splitlines()
+same = sum(1 for x, y in zip(b, c) if x == y) if len(b) == len(c) else 0
+print(json.dumps({"records": len(b), "equal": same,
+                  "bam": os.path.getsize("sim.zenome.bam"),
+                  "cram": os.path.getsize("sim.zenome.cram"),
+                  "samtools_cram": os.path.getsize("sim.samtools.cram")}))
+PY
+rm -f sim.bam.sam sim.cram.sam
+
 echo "== real reads (NA12878 chr20)"
 r1=$data/na12878-chr20/reads_1.fq.gz r2=$data/na12878-chr20/reads_2.fq.gz
 timeit real_zenome "$z" align chr20.fa $r1 $r2 -o real.zenome.bam -t $t -q

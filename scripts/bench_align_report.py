@@ -49,3 +49,12 @@ for x in ("zenome", "bwa", "minimap2"):
         f"| {x} | {s:.2f} | {s / times['real_bwa'][0]:.3f} | {mb:.0f} | {f['primary mapped %']:.2f} | {f['properly paired %']:.2f} | "
         f"{100 * c['fraction']:.2f}% | {v['snp']['recall']:.4f} | {v['indel']['recall']:.4f} |"
     )
+
+if os.path.exists("cram.json"):
+    c = load("cram.json")
+    print("\n### CRAM of the simulated set (records read back with `samtools view -T`)\n")
+    print("| writer | size bytes | size / BAM | wall s | records equal to the BAM's |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| BAM (zenome align) | {c['bam']} | 1.000 | {times['sim_zenome'][0]:.1f} | - |")
+    print(f"| zenome align -o X.cram | {c['cram']} | {c['cram'] / c['bam']:.3f} | {times['cram_zenome'][0]:.1f} | {c['equal']} of {c['records']} |")
+    print(f"| samtools view -C (of the BAM, conversion only) | {c['samtools_cram']} | {c['samtools_cram'] / c['bam']:.3f} | {times['cram_samtools'][0]:.1f} | - |")
