@@ -389,7 +389,7 @@ fn support(
 
 fn filters(c: &Call, s: &StrandCounts, o: &GenotypeOpts) -> Vec<&'static str> {
     let mut f = Vec::new();
-    if c.qual < o.low_qual {
+    if c.qual < o.low_qual && c.dp >= o.low_qual_depth {
         f.push("LowQual");
     }
     if strand_biased(s, c.site.is_snp(), c.gt.first() == Some(&0), o) {

@@ -92,8 +92,11 @@ pub(crate) struct GenotypeOpts {
     pub informative: f64,
     /// Calls below this QUAL are not written...
     pub min_qual: f64,
-    /// ...and below this one are filtered `LowQual`.
+    /// ...and below this one are filtered `LowQual`, where at least `low_qual_depth` reads
+    /// span the site: with fewer, a true heterozygote's QUAL is low for want of reads (two
+    /// alternate reads of eight make about 20), so only `min_qual` applies.
     pub low_qual: f64,
+    pub low_qual_depth: u32,
     /// Heterozygosity priors (GATK's): SNPs and indels.
     pub snp_heterozygosity: f64,
     pub indel_heterozygosity: f64,
@@ -188,6 +191,7 @@ impl Default for CallOpts {
                 informative: 0.2,
                 min_qual: 10.0,
                 low_qual: 30.0,
+                low_qual_depth: 20,
                 snp_heterozygosity: 1e-3,
                 indel_heterozygosity: 1.25e-4,
                 max_fs_snp: 60.0,

@@ -13,8 +13,8 @@ pub(crate) fn meta_lines(o: &CallOpts, gvcf: bool) -> Vec<String> {
     let mut m = vec![
         "FILTER=<ID=PASS,Description=\"All filters passed\">".to_string(),
         format!(
-            "FILTER=<ID=LowQual,Description=\"QUAL below {}\">",
-            o.genotype.low_qual
+            "FILTER=<ID=LowQual,Description=\"QUAL below {} where at least {} reads span the site\">",
+            o.genotype.low_qual, o.genotype.low_qual_depth
         ),
         "FILTER=<ID=StrandBias,Description=\"Alternate reads on one strand (FS, SOR or one-strand test)\">".into(),
     ];

@@ -120,7 +120,16 @@ pub(crate) fn record(
     let (info, het) = info(views, &typed, keep.len(), qual);
     r.info = info;
     let mut filters = Vec::new();
-    if qual < o.low_qual {
+    // As in single-sample calls: LowQual only where a carrier of the ALT has the reads to make
+    // a true genotype's QUAL high.
+    let carrier_depth = views
+        .iter()
+        .zip(&typed)
+        .filter(|(_, t)| t.gt.as_ref().is_some_and(|g| g.iter().any(|&a| a > 0)))
+        .filter_map(|(v, _)| v.record()?.dp)
+        .max()
+        .unwrap_or(0);
+    if qual < o.low_qual && carrier_depth >= o.low_qual_depth {
         filters.push("LowQual".to_string());
     }
     if let Some(s) = pooled_strands(views)
