@@ -4,7 +4,9 @@
 # zenome eval (peers at QUAL>=20, zenome's PASS records), in one run:
 #   - real NA12878 reads (../shared/data/na12878-chr20) over window.bed and confident.bed;
 #   - simulated 2x150 over chr20:30,000,001-32,000,000 at 30x and 12x, with 5% PCR duplicates
-#     and 40 strand-specific recurrent-error hotspots.
+#     and 40 strand-specific recurrent-error hotspots;
+#   - a plain simulated 12x (no duplicates or hotspots) over chr20:40,000,001-42,000,000, the
+#     set of issue 9's 12x bar.
 # Usage: scripts/bench-call.sh [WORKDIR]   (default target/bench-call; results.md written there)
 # Needs: bwa samtools bcftools freebayes tabix (Debian packages), GNU time, python3.
 set -euo pipefail
@@ -35,6 +37,9 @@ for depth in 30 12; do
     --depth $depth --duplicates 0.05 --strand-errors 40 --seed $((100 + depth))
   bam sim$depth sim$depth/reads_1.fq.gz sim$depth/reads_2.fq.gz
 done
+[ -s plain12/reads_1.fq.gz ] || "$z" simulate -o plain12 --reference chr20.fa --region chr20:40000001-42000000 \
+  --depth 12 --seed 7
+bam plain12 plain12/reads_1.fq.gz plain12/reads_2.fq.gz
 
 run_callers() { # dataset region
   local d=$1 region=$2
@@ -69,6 +74,9 @@ for depth in 30 12; do
   run_callers sim$depth chr20:30000001-32000000
   score sim$depth sim$depth/truth.vcf.gz sim$depth/confident.bed all
 done
+echo "== simulated 12x, plain"
+run_callers plain12 chr20:40000001-42000000
+score plain12 plain12/truth.vcf.gz plain12/confident.bed all
 
 echo "== GATK's SNP hard filter on zenome's calls"
 # The best practices' expression for SNPs, applied with bcftools to zenome's SNP records:
@@ -81,7 +89,8 @@ hf='QD < 2.0 || FS > 60.0 || MQ < 40.0 || MQRankSum < -12.5 || ReadPosRankSum < 
   echo "|---|---:|---:|---:|---:|"
 } > hardfilter.md
 for spec in "real:$data/na12878-chr20/truth.vcf.gz:$data/na12878-chr20/confident.bed" \
-    "sim30:sim30/truth.vcf.gz:sim30/confident.bed" "sim12:sim12/truth.vcf.gz:sim12/confident.bed"; do
+    "sim30:sim30/truth.vcf.gz:sim30/confident.bed" "sim12:sim12/truth.vcf.gz:sim12/confident.bed" \
+    "plain12:plain12/truth.vcf.gz:plain12/confident.bed"; do
   IFS=: read -r d truth bed <<< "$spec"
   bcftools filter -e "TYPE=\"snp\" && ($hf)" -s HardFilter "$d.zenome.vcf.gz" -Oz -o "$d.zenome.hf.vcf.gz"
   "$z" eval --ref chr20.fa --truth "$truth" --query "$d.zenome.vcf.gz" -L "$bed" --json > "$d.before.json"
