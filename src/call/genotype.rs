@@ -190,9 +190,26 @@ pub(crate) fn genotype(
     let capped = within_cap(site, reads, ploidy, o.mismapping_cap);
     let site = &capped;
     let call = genotype_all(site, reads, ploidy, o)?;
-    let used: Vec<usize> = (1..=site.alts.len())
+    let mut used: Vec<usize> = (1..=site.alts.len())
         .filter(|a| call.gt.contains(a))
         .collect();
+    if used.len() > 1 {
+        // A second ALT must be plausible on its own, as GATK keeps an allele only when its own
+        // confidence reaches a threshold (here the emission threshold, QUAL 10): a stutter
+        // length on two reads beside a homozygous deletion is not one.
+        let theta = if site.is_snp() {
+            o.snp_heterozygosity
+        } else {
+            o.indel_heterozygosity
+        };
+        let conf = allele_confidence(&call.pl, site.alts.len() + 1, ploidy, theta);
+        let best = used
+            .iter()
+            .copied()
+            .max_by(|&a, &b| conf[a].total_cmp(&conf[b]))
+            .unwrap_or(0);
+        used.retain(|&a| a == best || conf[a] >= o.min_qual);
+    }
     if used.len() == site.alts.len() {
         return Some(call);
     }
@@ -203,9 +220,14 @@ pub(crate) fn genotype(
         .hap_allele
         .iter()
         .map(|&a| match a {
-            // Left out by `within_cap`: stays out.
-            usize::MAX => usize::MAX,
-            a => used.iter().position(|&u| u == a).map_or(0, |i| i + 1),
+            0 => 0,
+            // A dropped allele's haplotypes are left out, as `within_cap` leaves out its own:
+            // counted as REF, the reads of an allele the genotype did not use (a stutter
+            // length beside a homozygous deletion) would make it look heterozygous.
+            a => used
+                .iter()
+                .position(|&u| u == a)
+                .map_or(usize::MAX, |i| i + 1),
         })
         .collect();
     genotype_all(
@@ -330,6 +352,39 @@ pub(crate) fn genotype_quality(pl: &[u32]) -> u32 {
     sorted.get(1).copied().unwrap_or(0).min(99)
 }
 
+/// Per allele, the phred probability that no copy of it is present (index 0, REF, unused):
+/// genotype posteriors from the PLs with a prior of `theta / copies` for each distinct ALT the
+/// genotype holds (each allele its own prior, as in GATK's allele-frequency model, not shared
+/// among the candidates), so that a genotype of two different ALTs pays the prior twice.
+fn allele_confidence(pl: &[u32], n_alleles: usize, ploidy: usize, theta: f64) -> Vec<f64> {
+    let genotypes = genotypes(n_alleles, ploidy.max(1));
+    let post: Vec<f64> = genotypes
+        .iter()
+        .zip(pl)
+        .map(|(g, &p)| {
+            let prior: f64 = (1..n_alleles)
+                .map(|a| g.iter().filter(|&&x| x == a).count())
+                .filter(|&c| c > 0)
+                .map(|c| (theta / c as f64).log10())
+                .sum();
+            -f64::from(p) / 10.0 + prior
+        })
+        .collect();
+    let max = post.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = post.iter().map(|p| 10f64.powf(p - max)).sum();
+    (0..n_alleles)
+        .map(|a| {
+            let absent: f64 = genotypes
+                .iter()
+                .zip(&post)
+                .filter(|(g, _)| !g.contains(&a))
+                .map(|(_, p)| 10f64.powf(p - max))
+                .sum();
+            -10.0 * (absent / total).max(1e-300).log10()
+        })
+        .collect()
+}
+
 /// Phred probability that the sample is homozygous reference. The heterozygosity prior `theta`
 /// goes to the genotypes with one non-reference copy, `theta / 2` to those with two, and so on
 /// (diploid: 0/1 theta, 1/1 theta / 2, 0/0 what is left), shared among the alternate alleles.
@@ -423,6 +478,18 @@ mod tests {
 
     fn opts() -> GenotypeOpts {
         crate::call::options::CallOpts::default().genotype
+    }
+
+    #[test]
+    fn a_second_alt_must_be_plausible_on_its_own() {
+        // NA12878 chr20:10068158, a TA repeat: 1/2 beats 1/1 by 3.7 log10 on two stutter
+        // reads; with each ALT paying its own prior the -10 allele is likely absent.
+        let theta = opts().indel_heterozygosity;
+        let stutter = allele_confidence(&[841, 95, 37, 464, 0, 417], 3, 2, theta);
+        assert!(stutter[2] < 10.0 && stutter[1] > 30.0, "{stutter:?}");
+        // chr20:10097436, GIAB's 1/2: 2/2 is 5.1 log10 behind, and the second ALT stays.
+        let both = allele_confidence(&[386, 323, 456, 78, 0, 51], 3, 2, theta);
+        assert!(both[1] > 10.0 && both[2] > 30.0, "{both:?}");
     }
 
     fn read(liks: [f64; 2], rev: bool) -> ReadLik<'static> {
