@@ -154,19 +154,22 @@ fn na12878_chr20_calls_every_confident_variant_and_nothing_else() {
         vcf.to_str().unwrap(),
         &["-q", "-r", "chr20:10000000-10100000"],
     ));
-    let out = ok(&[
-        "eval",
-        "--ref",
-        &reference,
-        "--truth",
-        &d("truth.vcf.gz"),
-        "--query",
-        vcf.to_str().unwrap(),
-        "-L",
-        &d("confident.bed"),
-        "--json",
-    ]);
-    let json = String::from_utf8(out.stdout).unwrap();
+    let eval = |bed: &str| -> String {
+        let out = ok(&[
+            "eval",
+            "--ref",
+            &reference,
+            "--truth",
+            &d("truth.vcf.gz"),
+            "--query",
+            vcf.to_str().unwrap(),
+            "-L",
+            &d(bed),
+            "--json",
+        ]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = eval("confident.bed");
     assert!(
         json.contains(
             "\"snp\": {\"truth\": 45, \"tp\": 45, \"tp_query\": 45, \"fp\": 0, \"fn\": 0"
@@ -180,19 +183,7 @@ fn na12878_chr20_calls_every_confident_variant_and_nothing_else() {
     // Over the whole window every GIAB variant is found with its genotype: among them a
     // 7-base deletion in a run of 25 A (1/1, with stutter lengths on a few reads) and a
     // 12-base deletion in a TA repeat (1/1, not 1/2 with a 10-base stutter on two reads).
-    let out = ok(&[
-        "eval",
-        "--ref",
-        &reference,
-        "--truth",
-        &d("truth.vcf.gz"),
-        "--query",
-        vcf.to_str().unwrap(),
-        "-L",
-        &d("window.bed"),
-        "--json",
-    ]);
-    let json = String::from_utf8(out.stdout).unwrap();
+    let json = eval("window.bed");
     assert!(json.matches("\"fn\": 0").count() == 2, "{json}");
     assert!(json.contains("\"gt_concordance\": 1.00000"), "{json}");
 }

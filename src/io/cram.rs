@@ -93,14 +93,18 @@ pub(crate) fn from_bam(
         } else {
             &[]
         };
-        writer
-            .push(&r, &letters, bam_decode::aux_of(&buf), on)
-            .map_err(|m| {
-                Error::input(
-                    bam,
-                    format!("record '{}': {m}", String::from_utf8_lossy(&r.name)),
-                )
-            })?;
+        let input = series::Input {
+            rec: &r,
+            letters: &letters,
+            aux: bam_decode::aux_of(&buf),
+            reference: on,
+        };
+        writer.push(&input).map_err(|m| {
+            Error::input(
+                bam,
+                format!("record '{}': {m}", String::from_utf8_lossy(&r.name)),
+            )
+        })?;
         last = Some(r);
     }
     if let Some(tid) = writer.due(i32::MIN) {

@@ -71,6 +71,7 @@ pub(super) fn block(out: &mut Vec<u8>, content: Content, id: i32, raw: &[u8], co
 }
 
 /// A container's header fields (section 7).
+#[derive(Default)]
 pub(super) struct ContainerHeader {
     /// Bytes of the blocks that follow the header.
     pub len: usize,
@@ -179,12 +180,8 @@ mod tests {
                 len: body.len(),
                 ref_id: -1,
                 start: 4_542_278,
-                span: 0,
-                records: 0,
-                record_counter: 0,
-                bases: 0,
                 blocks: 1,
-                landmarks: Vec::new(),
+                ..ContainerHeader::default()
             },
         );
         out.extend_from_slice(&body);

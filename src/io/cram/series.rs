@@ -122,6 +122,16 @@ fn aux_fields(aux: &[u8]) -> Result<Vec<AuxField<'_>>, String> {
     Ok(out)
 }
 
+/// A record to add: its fields, its bases as BAM spells them, its tags in BAM form, and its
+/// contig's upper-case bases (empty for unplaced reads).
+#[derive(Clone, Copy)]
+pub(super) struct Input<'a> {
+    pub rec: &'a SamRecord,
+    pub letters: &'a [u8],
+    pub aux: &'a [u8],
+    pub reference: &'a [u8],
+}
+
 /// The series of one slice as they fill.
 #[derive(Default)]
 pub(super) struct Series {
@@ -159,15 +169,14 @@ impl Series {
         block.push(0);
     }
 
-    /// Adds one record: `letters` its bases as BAM spells them, `aux` its tags in BAM form,
-    /// `reference` its contig's upper-case bases (empty for unplaced reads).
-    pub(super) fn push(
-        &mut self,
-        r: &SamRecord,
-        letters: &[u8],
-        aux: &[u8],
-        reference: &[u8],
-    ) -> Result<(), String> {
+    /// Adds one record.
+    pub(super) fn push(&mut self, x: &Input<'_>) -> Result<(), String> {
+        let Input {
+            rec: r,
+            letters,
+            aux,
+            reference,
+        } = *x;
         let mapped = r.flag & 0x4 == 0;
         if mapped && r.tid < 0 {
             return Err("mapped (flag 0x4 unset) but on no contig".into());

@@ -9,8 +9,7 @@ use rayon::prelude::*;
 
 use super::block::{Codec, ContainerHeader, Content, EOF, block, container_header};
 use super::itf8::{itf8, ltf8};
-use super::series::Series;
-use crate::io::sam_record::SamRecord;
+use super::series::{Input, Series};
 
 /// Records per slice, as htslib writes them.
 pub(super) const RECORDS_PER_SLICE: usize = 10_000;
@@ -52,14 +51,8 @@ impl<W: Write> Writer<W> {
             &mut head,
             &ContainerHeader {
                 len: body.len(),
-                ref_id: 0,
-                start: 0,
-                span: 0,
-                records: 0,
-                record_counter: 0,
-                bases: 0,
                 blocks: 1,
-                landmarks: Vec::new(),
+                ..ContainerHeader::default()
             },
         );
         out.write_all(&head)?;
@@ -80,14 +73,9 @@ impl<W: Write> Writer<W> {
             .map(|s| s.ref_id)
     }
 
-    /// Adds a record (see [`Series::push`]); the caller writes a [`due`](Self::due) slice first.
-    pub(super) fn push(
-        &mut self,
-        r: &SamRecord,
-        letters: &[u8],
-        aux: &[u8],
-        reference: &[u8],
-    ) -> Result<(), String> {
+    /// Adds a record; the caller writes a [`due`](Self::due) slice first.
+    pub(super) fn push(&mut self, x: &Input<'_>) -> Result<(), String> {
+        let r = x.rec;
         let ref_id = r.tid.max(-1);
         let ap = if ref_id < 0 { 0 } else { r.pos + 1 };
         let slice = self.slice.get_or_insert_with(|| Slice {
@@ -101,7 +89,7 @@ impl<W: Write> Writer<W> {
         if ap < slice.start {
             return Err("records are out of coordinate order".into());
         }
-        slice.series.push(r, letters, aux, reference)?;
+        slice.series.push(x)?;
         if ref_id >= 0 {
             let on_ref: i64 = r
                 .cigar
@@ -112,7 +100,7 @@ impl<W: Write> Writer<W> {
             slice.end = slice.end.max(ap + on_ref.max(1) - 1);
         }
         slice.records += 1;
-        slice.bases += letters.len() as u64;
+        slice.bases += x.letters.len() as u64;
         Ok(())
     }
 
