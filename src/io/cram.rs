@@ -4,8 +4,9 @@
 //! reference's sequences come from the caller (REF's contigs), and the header's `@SQ M5`
 //! values name them.
 //!
-//! The encoder is zenome's because every record must come back as BAM had it: it writes each
-//! record detached, with its mate's fields, where noodles 0.102 chains every non-secondary
+//! The encoder is zenome's because every record must come back as BAM had it: it attaches only
+//! the pairs whose mate fields the decoders rebuild exactly (`mates`) and writes every other
+//! record detached, with its own mate fields, where noodles 0.102 chains every non-secondary
 //! record of a name as mates and so changes the mate fields of pairs with supplementary
 //! alignments.
 
@@ -13,6 +14,7 @@ use std::path::Path;
 
 mod block;
 mod itf8;
+mod mates;
 mod rans;
 mod series;
 mod writer;
@@ -22,7 +24,7 @@ use std::collections::HashMap;
 use md5::{Digest, Md5};
 use noodles_sam::alignment::io::Write as _;
 
-use self::writer::Writer;
+use self::writer::{FlushError, Writer};
 use super::fasta::{self, Contig};
 use super::output::{TempPath, with_suffix};
 use super::sam_record::SamRecord;
@@ -75,6 +77,10 @@ pub(crate) fn from_bam(
     let mut names: Vec<&str> = header.dict.iter().map(|d| d.name.as_str()).collect();
     names.push("");
     let name_of = |tid: i32| names[usize::try_from(tid).unwrap_or(names.len() - 1)];
+    let flush_err = |e: FlushError| match e {
+        FlushError::Io(e) => Error::io(cram, e),
+        FlushError::Record(m) => Error::input(bam, m),
+    };
     loop {
         let more = bam_decode::read_record(&mut reader, &mut buf)
             .map_err(|e| bam_reader::read_error(bam, e, last.as_ref()))?;
@@ -85,32 +91,27 @@ pub(crate) fn from_bam(
         if let Some(tid) = writer.due(r.tid.max(-1)) {
             writer
                 .flush(refs.letters(name_of(tid))?)
-                .map_err(write_err)?;
+                .map_err(flush_err)?;
         }
         let letters = bam_decode::seq_letters(&buf);
-        let on = if r.tid >= 0 {
-            refs.letters(name_of(r.tid))?
-        } else {
-            &[]
-        };
-        let input = series::Input {
-            rec: &r,
-            letters: &letters,
-            aux: bam_decode::aux_of(&buf),
-            reference: on,
-        };
-        writer.push(&input).map_err(|m| {
+        let mut r = r;
+        r.aux = bam_decode::aux_of(&buf).to_vec();
+        let name = r.name.clone();
+        writer.push(r, letters).map_err(|m| {
             Error::input(
                 bam,
-                format!("record '{}': {m}", String::from_utf8_lossy(&r.name)),
+                format!("record '{}': {m}", String::from_utf8_lossy(&name)),
             )
         })?;
-        last = Some(r);
+        last = Some(SamRecord {
+            name,
+            ..SamRecord::default()
+        });
     }
     if let Some(tid) = writer.due(i32::MIN) {
         writer
             .flush(refs.letters(name_of(tid))?)
-            .map_err(write_err)?;
+            .map_err(flush_err)?;
     }
     writer.finish().map_err(write_err)?;
     let crai = with_suffix(cram, ".crai");

@@ -1,11 +1,13 @@
 //! A slice's records as CRAM's data series (CRAM 3.0 specification, section 10): every
-//! series in its own external block, each record detached (its mate's position and the
-//! template length stored with it, as BAM has them), tags in BAM's binary form per tag.
+//! series in its own external block; mate fields stored with the record (detached) unless
+//! `mates` found the pair rebuilt exactly from its attached mate; tags in BAM's binary form
+//! per tag.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::block::Encoding;
 use super::itf8::itf8;
+use super::mates::Link;
 use crate::core::cigar::{CigarOp, Kind};
 use crate::io::sam_record::SamRecord;
 
@@ -22,6 +24,7 @@ enum Id {
     Ns,
     Np,
     Ts,
+    Nf,
     Tl,
     Fn,
     Fc,
@@ -41,7 +44,7 @@ enum Id {
 const SERIES: usize = Id::Pd as usize + 1;
 
 /// Each series' key and how its values are stored.
-const KEYS: [(&[u8; 2], Id); 24] = [
+const KEYS: [(&[u8; 2], Id); 25] = [
     (b"BF", Id::Bf),
     (b"CF", Id::Cf),
     (b"RL", Id::Rl),
@@ -52,6 +55,7 @@ const KEYS: [(&[u8; 2], Id); 24] = [
     (b"NS", Id::Ns),
     (b"NP", Id::Np),
     (b"TS", Id::Ts),
+    (b"NF", Id::Nf),
     (b"TL", Id::Tl),
     (b"FN", Id::Fn),
     (b"FC", Id::Fc),
@@ -71,6 +75,7 @@ const KEYS: [(&[u8; 2], Id); 24] = [
 /// CRAM flags (section 10.1, `CF`).
 const QUALITIES_STORED: i32 = 0x1;
 const DETACHED: i32 = 0x2;
+const MATE_DOWNSTREAM: i32 = 0x4;
 const NO_SEQUENCE: i32 = 0x8;
 /// BAM's mate flags, which a detached record keeps in `MF`.
 const MATE_REVERSE: u16 = 0x20;
@@ -169,8 +174,8 @@ impl Series {
         block.push(0);
     }
 
-    /// Adds one record.
-    pub(super) fn push(&mut self, x: &Input<'_>) -> Result<(), String> {
+    /// Adds one record, its mate fields stored as `link` says.
+    pub(super) fn push(&mut self, x: &Input<'_>, link: Link) -> Result<(), String> {
         let Input {
             rec: r,
             letters,
@@ -194,7 +199,11 @@ impl Series {
         } else {
             0
         };
-        let mut cf = DETACHED;
+        let mut cf = match link {
+            Link::Detached => DETACHED,
+            Link::Downstream(_) => MATE_DOWNSTREAM,
+            Link::Attached => 0,
+        };
         if has_qual {
             cf |= QUALITIES_STORED;
         }
@@ -209,12 +218,18 @@ impl Series {
         self.prev_ap = ap;
         self.int(Id::Rg, -1);
         self.bytes(Id::Rn, &r.name);
-        let mf =
-            i32::from(r.flag & MATE_REVERSE != 0) | (i32::from(r.flag & MATE_UNMAPPED != 0) << 1);
-        self.int(Id::Mf, mf);
-        self.int(Id::Ns, r.mate_tid);
-        self.int(Id::Np, (r.mate_pos + 1) as i32);
-        self.int(Id::Ts, r.tlen as i32);
+        match link {
+            Link::Detached => {
+                let mf = i32::from(r.flag & MATE_REVERSE != 0)
+                    | (i32::from(r.flag & MATE_UNMAPPED != 0) << 1);
+                self.int(Id::Mf, mf);
+                self.int(Id::Ns, r.mate_tid);
+                self.int(Id::Np, (r.mate_pos + 1) as i32);
+                self.int(Id::Ts, r.tlen as i32);
+            }
+            Link::Downstream(n) => self.int(Id::Nf, n as i32),
+            Link::Attached => {}
+        }
         self.push_tags(aux)?;
         if mapped {
             self.push_features(r, letters, reference, read_len)?;

@@ -9,7 +9,9 @@ use rayon::prelude::*;
 
 use super::block::{Codec, ContainerHeader, Content, EOF, block, container_header};
 use super::itf8::{itf8, ltf8};
+use super::mates;
 use super::series::{Input, Series};
+use crate::io::sam_record::SamRecord;
 
 /// Records per slice, as htslib writes them.
 pub(super) const RECORDS_PER_SLICE: usize = 10_000;
@@ -21,9 +23,23 @@ struct Slice {
     start: i64,
     /// The last reference position any record covers (1-based).
     end: i64,
-    records: usize,
     bases: u64,
-    series: Series,
+    /// The records and their bases as BAM spells them, encoded when the slice is written
+    /// (a record's mate may come later in it).
+    records: Vec<(SamRecord, Vec<u8>)>,
+}
+
+/// Why a slice could not be written.
+pub(super) enum FlushError {
+    Io(io::Error),
+    /// A record that cannot be encoded, named.
+    Record(String),
+}
+
+impl From<io::Error> for FlushError {
+    fn from(e: io::Error) -> Self {
+        FlushError::Io(e)
+    }
 }
 
 pub(super) struct Writer<W: Write> {
@@ -69,27 +85,25 @@ impl<W: Write> Writer<W> {
     pub(super) fn due(&self, ref_id: i32) -> Option<i32> {
         self.slice
             .as_ref()
-            .filter(|s| s.ref_id != ref_id || s.records >= RECORDS_PER_SLICE)
+            .filter(|s| s.ref_id != ref_id || s.records.len() >= RECORDS_PER_SLICE)
             .map(|s| s.ref_id)
     }
 
-    /// Adds a record; the caller writes a [`due`](Self::due) slice first.
-    pub(super) fn push(&mut self, x: &Input<'_>) -> Result<(), String> {
-        let r = x.rec;
+    /// Adds a record (its tags in `aux`) with its bases as BAM spells them; the caller writes
+    /// a [`due`](Self::due) slice first.
+    pub(super) fn push(&mut self, r: SamRecord, letters: Vec<u8>) -> Result<(), String> {
         let ref_id = r.tid.max(-1);
         let ap = if ref_id < 0 { 0 } else { r.pos + 1 };
         let slice = self.slice.get_or_insert_with(|| Slice {
             ref_id,
             start: ap,
             end: ap,
-            records: 0,
             bases: 0,
-            series: Series::new(ap),
+            records: Vec::with_capacity(RECORDS_PER_SLICE),
         });
         if ap < slice.start {
             return Err("records are out of coordinate order".into());
         }
-        slice.series.push(x)?;
         if ref_id >= 0 {
             let on_ref: i64 = r
                 .cigar
@@ -99,17 +113,32 @@ impl<W: Write> Writer<W> {
                 .sum();
             slice.end = slice.end.max(ap + on_ref.max(1) - 1);
         }
-        slice.records += 1;
-        slice.bases += x.letters.len() as u64;
+        slice.bases += letters.len() as u64;
+        slice.records.push((r, letters));
         Ok(())
     }
 
     /// Writes the slice being filled as a container; `reference` is its contig's upper-case
     /// bases (empty for unplaced reads), whose MD5 over the slice's span goes in its header.
-    pub(super) fn flush(&mut self, reference: &[u8]) -> io::Result<()> {
+    pub(super) fn flush(&mut self, reference: &[u8]) -> Result<(), FlushError> {
         let Some(s) = self.slice.take() else {
             return Ok(());
         };
+        let mut series = Series::new(s.start);
+        for ((r, letters), link) in s.records.iter().zip(mates::links(&s.records)) {
+            let input = Input {
+                rec: r,
+                letters,
+                aux: &r.aux,
+                reference,
+            };
+            series.push(&input, link).map_err(|m| {
+                FlushError::Record(format!(
+                    "record '{}': {m}",
+                    String::from_utf8_lossy(&r.name)
+                ))
+            })?;
+        }
         let span = if s.ref_id >= 0 {
             s.end - s.start + 1
         } else {
@@ -127,16 +156,16 @@ impl<W: Write> Writer<W> {
             &mut body,
             Content::CompressionHeader,
             0,
-            &s.series.compression_header(),
+            &series.compression_header(),
             Codec::Raw,
         );
         let landmark = body.len();
-        let external: Vec<(i32, &[u8], bool)> = s.series.external().collect();
+        let external: Vec<(i32, &[u8], bool)> = series.external().collect();
         let mut sh = Vec::new();
         itf8(&mut sh, s.ref_id);
         itf8(&mut sh, s.start as i32);
         itf8(&mut sh, span as i32);
-        itf8(&mut sh, s.records as i32);
+        itf8(&mut sh, s.records.len() as i32);
         ltf8(&mut sh, self.record_counter as i64);
         itf8(&mut sh, 1 + external.len() as i32);
         itf8(&mut sh, 1 + external.len() as i32);
@@ -166,7 +195,7 @@ impl<W: Write> Writer<W> {
                 ref_id: s.ref_id,
                 start: s.start,
                 span,
-                records: s.records,
+                records: s.records.len(),
                 record_counter: self.record_counter,
                 bases: s.bases,
                 blocks: 3 + external.len(),
@@ -175,7 +204,7 @@ impl<W: Write> Writer<W> {
         );
         self.out.write_all(&head)?;
         self.out.write_all(&body)?;
-        self.record_counter += s.records as u64;
+        self.record_counter += s.records.len() as u64;
         Ok(())
     }
 
