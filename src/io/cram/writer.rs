@@ -15,6 +15,8 @@ use crate::io::sam_record::SamRecord;
 
 /// Records per slice, as htslib writes them.
 pub(super) const RECORDS_PER_SLICE: usize = 10_000;
+/// Slices encoded together.
+const SLICES_PER_BATCH: usize = 16;
 
 /// The slice being filled.
 struct Slice {
@@ -45,6 +47,9 @@ impl From<io::Error> for FlushError {
 pub(super) struct Writer<W: Write> {
     out: W,
     slice: Option<Slice>,
+    /// Full slices of the current slice's contig, encoded together (in parallel) when the
+    /// batch is full or the contig changes.
+    pending: Vec<Slice>,
     record_counter: u64,
 }
 
@@ -76,17 +81,18 @@ impl<W: Write> Writer<W> {
         Ok(Writer {
             out,
             slice: None,
+            pending: Vec::new(),
             record_counter: 0,
         })
     }
 
-    /// The contig of the slice being filled, when it must be written before a record on
-    /// `ref_id` joins: the record is on another contig, or the slice is full.
+    /// The contig of the slices held, when they must be written before a record on `ref_id`
+    /// joins: the record is on another contig, or a batch of slices is full.
     pub(super) fn due(&self, ref_id: i32) -> Option<i32> {
-        self.slice
-            .as_ref()
-            .filter(|s| s.ref_id != ref_id || s.records.len() >= RECORDS_PER_SLICE)
-            .map(|s| s.ref_id)
+        let s = self.slice.as_ref()?;
+        let full = s.records.len() >= RECORDS_PER_SLICE;
+        (s.ref_id != ref_id || (full && self.pending.len() + 1 >= SLICES_PER_BATCH))
+            .then_some(s.ref_id)
     }
 
     /// Adds a record (its tags in `aux`) with its bases as BAM spells them; the caller writes
@@ -94,6 +100,13 @@ impl<W: Write> Writer<W> {
     pub(super) fn push(&mut self, r: SamRecord, letters: Vec<u8>) -> Result<(), String> {
         let ref_id = r.tid.max(-1);
         let ap = if ref_id < 0 { 0 } else { r.pos + 1 };
+        if self
+            .slice
+            .as_ref()
+            .is_some_and(|s| s.records.len() >= RECORDS_PER_SLICE)
+        {
+            self.pending.extend(self.slice.take());
+        }
         let slice = self.slice.get_or_insert_with(|| Slice {
             ref_id,
             start: ap,
@@ -118,93 +131,24 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// Writes the slice being filled as a container; `reference` is its contig's upper-case
-    /// bases (empty for unplaced reads), whose MD5 over the slice's span goes in its header.
+    /// Writes the slices held, each as a container, encoded in parallel; `reference` is their
+    /// contig's upper-case bases (empty for unplaced reads).
     pub(super) fn flush(&mut self, reference: &[u8]) -> Result<(), FlushError> {
-        let Some(s) = self.slice.take() else {
-            return Ok(());
-        };
-        let mut series = Series::new(s.start);
-        for ((r, letters), link) in s.records.iter().zip(mates::links(&s.records)) {
-            let input = Input {
-                rec: r,
-                letters,
-                aux: &r.aux,
-                reference,
-            };
-            series.push(&input, link).map_err(|m| {
-                FlushError::Record(format!(
-                    "record '{}': {m}",
-                    String::from_utf8_lossy(&r.name)
-                ))
-            })?;
+        let mut slices = std::mem::take(&mut self.pending);
+        slices.extend(self.slice.take());
+        let mut counters = Vec::with_capacity(slices.len());
+        for s in &slices {
+            counters.push(self.record_counter);
+            self.record_counter += s.records.len() as u64;
         }
-        let span = if s.ref_id >= 0 {
-            s.end - s.start + 1
-        } else {
-            0
-        };
-        let md5: [u8; 16] = if s.ref_id >= 0 {
-            let a = ((s.start - 1) as usize).min(reference.len());
-            let b = ((s.end) as usize).min(reference.len());
-            Md5::digest(&reference[a..b]).into()
-        } else {
-            [0; 16]
-        };
-        let mut body = Vec::new();
-        block(
-            &mut body,
-            Content::CompressionHeader,
-            0,
-            &series.compression_header(),
-            Codec::Raw,
-        );
-        let landmark = body.len();
-        let external: Vec<(i32, &[u8], bool)> = series.external().collect();
-        let mut sh = Vec::new();
-        itf8(&mut sh, s.ref_id);
-        itf8(&mut sh, s.start as i32);
-        itf8(&mut sh, span as i32);
-        itf8(&mut sh, s.records.len() as i32);
-        ltf8(&mut sh, self.record_counter as i64);
-        itf8(&mut sh, 1 + external.len() as i32);
-        itf8(&mut sh, 1 + external.len() as i32);
-        itf8(&mut sh, 0);
-        for (id, _, _) in &external {
-            itf8(&mut sh, *id);
-        }
-        itf8(&mut sh, -1);
-        sh.extend_from_slice(&md5);
-        block(&mut body, Content::SliceHeader, 0, &sh, Codec::Raw);
-        block(&mut body, Content::Core, 0, &[], Codec::Raw);
-        let packed: Vec<Vec<u8>> = external
+        let containers: Vec<Result<Vec<u8>, String>> = slices
             .par_iter()
-            .map(|&(id, data, qual)| {
-                let mut b = Vec::new();
-                let codec = if qual { Codec::Rans } else { Codec::Best };
-                block(&mut b, Content::External, id, data, codec);
-                b
-            })
+            .zip(counters)
+            .map(|(s, counter)| container(s, counter, reference))
             .collect();
-        packed.iter().for_each(|b| body.extend_from_slice(b));
-        let mut head = Vec::new();
-        container_header(
-            &mut head,
-            &ContainerHeader {
-                len: body.len(),
-                ref_id: s.ref_id,
-                start: s.start,
-                span,
-                records: s.records.len(),
-                record_counter: self.record_counter,
-                bases: s.bases,
-                blocks: 3 + external.len(),
-                landmarks: vec![landmark],
-            },
-        );
-        self.out.write_all(&head)?;
-        self.out.write_all(&body)?;
-        self.record_counter += s.records.len() as u64;
+        for c in containers {
+            self.out.write_all(&c.map_err(FlushError::Record)?)?;
+        }
         Ok(())
     }
 
@@ -214,4 +158,87 @@ impl<W: Write> Writer<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// A slice as one container: its records encoded (`counter` the index of its first in the
+/// file), `reference` its contig's upper-case bases, whose MD5 over the slice's span goes in
+/// the slice header.
+fn container(s: &Slice, counter: u64, reference: &[u8]) -> Result<Vec<u8>, String> {
+    let mut series = Series::new(s.start);
+    for ((r, letters), link) in s.records.iter().zip(mates::links(&s.records)) {
+        let input = Input {
+            rec: r,
+            letters,
+            aux: &r.aux,
+            reference,
+        };
+        series
+            .push(&input, link)
+            .map_err(|m| format!("record '{}': {m}", String::from_utf8_lossy(&r.name)))?;
+    }
+    let span = if s.ref_id >= 0 {
+        s.end - s.start + 1
+    } else {
+        0
+    };
+    let md5: [u8; 16] = if s.ref_id >= 0 {
+        let a = ((s.start - 1) as usize).min(reference.len());
+        let b = ((s.end) as usize).min(reference.len());
+        Md5::digest(&reference[a..b]).into()
+    } else {
+        [0; 16]
+    };
+    let mut body = Vec::new();
+    block(
+        &mut body,
+        Content::CompressionHeader,
+        0,
+        &series.compression_header(),
+        Codec::Raw,
+    );
+    let landmark = body.len();
+    let external: Vec<(i32, &[u8], bool)> = series.external().collect();
+    let mut sh = Vec::new();
+    itf8(&mut sh, s.ref_id);
+    itf8(&mut sh, s.start as i32);
+    itf8(&mut sh, span as i32);
+    itf8(&mut sh, s.records.len() as i32);
+    ltf8(&mut sh, counter as i64);
+    itf8(&mut sh, 1 + external.len() as i32);
+    itf8(&mut sh, 1 + external.len() as i32);
+    itf8(&mut sh, 0);
+    for (id, _, _) in &external {
+        itf8(&mut sh, *id);
+    }
+    itf8(&mut sh, -1);
+    sh.extend_from_slice(&md5);
+    block(&mut body, Content::SliceHeader, 0, &sh, Codec::Raw);
+    block(&mut body, Content::Core, 0, &[], Codec::Raw);
+    let packed: Vec<Vec<u8>> = external
+        .par_iter()
+        .map(|&(id, data, qual)| {
+            let mut b = Vec::new();
+            let codec = if qual { Codec::Rans } else { Codec::Best };
+            block(&mut b, Content::External, id, data, codec);
+            b
+        })
+        .collect();
+    packed.iter().for_each(|b| body.extend_from_slice(b));
+    let mut head = Vec::new();
+    container_header(
+        &mut head,
+        &ContainerHeader {
+            len: body.len(),
+            ref_id: s.ref_id,
+            start: s.start,
+            span,
+            records: s.records.len(),
+            record_counter: counter,
+            bases: s.bases,
+            blocks: 3 + external.len(),
+            landmarks: vec![landmark],
+        },
+    );
+    head.extend_from_slice(&body);
+    Ok(head)
 }
