@@ -9,7 +9,7 @@ use super::block::Encoding;
 use super::itf8::itf8;
 use super::mates::Link;
 use crate::core::cigar::{CigarOp, Kind};
-use crate::io::sam_record::SamRecord;
+use crate::io::sam_record::{SamRecord, flag};
 
 /// The data series written, with the external block each lives in.
 #[derive(Clone, Copy)]
@@ -77,9 +77,6 @@ const QUALITIES_STORED: i32 = 0x1;
 const DETACHED: i32 = 0x2;
 const MATE_DOWNSTREAM: i32 = 0x4;
 const NO_SEQUENCE: i32 = 0x8;
-/// BAM's mate flags, which a detached record keeps in `MF`.
-const MATE_REVERSE: u16 = 0x20;
-const MATE_UNMAPPED: u16 = 0x8;
 
 /// The substitution matrix: for each reference base (A, C, G, T, N) the codes 0 to 3 of the
 /// other four in that order.
@@ -210,7 +207,10 @@ impl Series {
         if !has_seq {
             cf |= NO_SEQUENCE;
         }
-        self.int(Id::Bf, i32::from(r.flag & !(MATE_REVERSE | MATE_UNMAPPED)));
+        self.int(
+            Id::Bf,
+            i32::from(r.flag & !(flag::MATE_REVERSE | flag::MATE_UNMAPPED)),
+        );
         self.int(Id::Cf, cf);
         self.int(Id::Rl, read_len as i32);
         let ap = r.pos + 1;
@@ -220,8 +220,8 @@ impl Series {
         self.bytes(Id::Rn, &r.name);
         match link {
             Link::Detached => {
-                let mf = i32::from(r.flag & MATE_REVERSE != 0)
-                    | (i32::from(r.flag & MATE_UNMAPPED != 0) << 1);
+                let mf = i32::from(r.flag & flag::MATE_REVERSE != 0)
+                    | (i32::from(r.flag & flag::MATE_UNMAPPED != 0) << 1);
                 self.int(Id::Mf, mf);
                 self.int(Id::Ns, r.mate_tid);
                 self.int(Id::Np, (r.mate_pos + 1) as i32);
