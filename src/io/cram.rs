@@ -4,6 +4,11 @@
 //! reference's sequences come from the caller (REF's contigs), and the header's `@SQ M5`
 //! values name them.
 //!
+//! What CRAM 3.0 cannot carry, which `align`'s records never hold: `=`/`X` CIGAR operations
+//! (read back as `M`) and adjacent operations of one kind (merged). htslib also adds `MD`/`NM`
+//! to mapped records without them (zenome writes both) and drops RNEXT of unpaired records
+//! (zenome writes none).
+//!
 //! The encoder is zenome's because every record must come back as BAM had it: it attaches only
 //! the pairs whose mate fields the decoders rebuild exactly (`mates`) and writes every other
 //! record detached, with its own mate fields, where noodles 0.102 chains every non-secondary

@@ -184,7 +184,10 @@ impl Series {
             return Err("mapped (flag 0x4 unset) but on no contig".into());
         }
         let has_seq = !letters.is_empty();
-        let has_qual = has_seq && r.qual.first().is_some_and(|&q| q != 0xff);
+        // Qualities are stored whenever there are bases, missing ones as BAM's 0xff bytes (as
+        // htslib writes them): without the flag, htslib's decoder makes up qualities around
+        // a `B` feature's.
+        let has_qual = has_seq && r.qual.len() == letters.len();
         let read_len = if has_seq {
             letters.len()
         } else if mapped {

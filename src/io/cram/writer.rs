@@ -13,8 +13,10 @@ use super::mates;
 use super::series::{Input, Series};
 use crate::io::sam_record::SamRecord;
 
-/// Records per slice, as htslib writes them.
+/// Records per slice, as htslib writes them...
 pub(super) const RECORDS_PER_SLICE: usize = 10_000;
+/// ...and bases, so that long reads keep every block's size far below 2^31.
+const BASES_PER_SLICE: u64 = 50_000_000;
 /// Slices encoded together.
 const SLICES_PER_BATCH: usize = 16;
 
@@ -29,6 +31,12 @@ struct Slice {
     /// The records and their bases as BAM spells them, encoded when the slice is written
     /// (a record's mate may come later in it).
     records: Vec<(SamRecord, Vec<u8>)>,
+}
+
+impl Slice {
+    fn is_full(&self) -> bool {
+        self.records.len() >= RECORDS_PER_SLICE || self.bases >= BASES_PER_SLICE
+    }
 }
 
 /// Why a slice could not be written.
@@ -90,7 +98,7 @@ impl<W: Write> Writer<W> {
     /// joins: the record is on another contig, or a batch of slices is full.
     pub(super) fn due(&self, ref_id: i32) -> Option<i32> {
         let s = self.slice.as_ref()?;
-        let full = s.records.len() >= RECORDS_PER_SLICE;
+        let full = s.is_full();
         (s.ref_id != ref_id || (full && self.pending.len() + 1 >= SLICES_PER_BATCH))
             .then_some(s.ref_id)
     }
@@ -100,11 +108,7 @@ impl<W: Write> Writer<W> {
     pub(super) fn push(&mut self, r: SamRecord, letters: Vec<u8>) -> Result<(), String> {
         let ref_id = r.tid.max(-1);
         let ap = if ref_id < 0 { 0 } else { r.pos + 1 };
-        if self
-            .slice
-            .as_ref()
-            .is_some_and(|s| s.records.len() >= RECORDS_PER_SLICE)
-        {
+        if self.slice.as_ref().is_some_and(Slice::is_full) {
             self.pending.extend(self.slice.take());
         }
         let slice = self.slice.get_or_insert_with(|| Slice {
@@ -182,7 +186,7 @@ fn container(s: &Slice, counter: u64, reference: &[u8]) -> Result<Vec<u8>, Strin
         0
     };
     let md5: [u8; 16] = if s.ref_id >= 0 {
-        let a = ((s.start - 1) as usize).min(reference.len());
+        let a = ((s.start - 1).max(0) as usize).min(reference.len());
         let b = ((s.end) as usize).min(reference.len());
         Md5::digest(&reference[a..b]).into()
     } else {
