@@ -134,48 +134,57 @@ struct References<'a> {
     contigs: Vec<Contig>,
     by_name: HashMap<String, usize>,
     fasta: &'a Path,
+    /// Whether `contigs` hold letters read from the FASTA rather than base codes.
+    letters: bool,
     /// The contig last asked for, and its letters.
     current: Option<(String, Vec<u8>)>,
 }
 
 impl<'a> References<'a> {
     fn new(contigs: Vec<Contig>, fasta: &'a Path) -> Self {
-        let by_name = contigs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.clone(), i))
-            .collect();
         References {
+            by_name: Self::names(&contigs),
             contigs,
-            by_name,
             fasta,
+            letters: false,
             current: None,
         }
     }
 
-    /// The letters of contig `name` (empty for "", unplaced reads). Letters decoded from base
-    /// codes whose MD5 is not the contig's held IUPAC codes: those come from the FASTA.
+    fn names(contigs: &[Contig]) -> HashMap<String, usize> {
+        contigs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect()
+    }
+
+    /// The letters of contig `name` (empty for "", unplaced reads). Base codes lose IUPAC
+    /// codes: the first contig whose decoded letters miss its MD5 has the whole reference read
+    /// again as letters from the FASTA, once, in place of the codes.
     fn letters(&mut self, name: &str) -> Result<&[u8]> {
         if name.is_empty() {
             return Ok(&[]);
         }
         if self.current.as_ref().is_none_or(|(n, _)| n != name) {
-            let Some(&i) = self.by_name.get(name) else {
-                return Err(Error::input(
+            let missing = || {
+                Error::input(
                     self.fasta,
                     format!("has no contig '{name}', which the alignments are on"),
-                ));
+                )
             };
-            let c = &mut self.contigs[i];
-            let mut seq = std::mem::take(&mut c.seq);
-            seq.iter_mut().for_each(|b| *b = base::decode(*b));
-            let digest: [u8; 16] = Md5::digest(&seq).into();
-            if digest != c.m5 && c.m5 != [0; 16] {
-                seq = fasta::read_letters(self.fasta)?
-                    .into_iter()
-                    .find(|f| f.name == name)
-                    .map(|f| f.seq)
-                    .unwrap_or(seq);
+            let i = *self.by_name.get(name).ok_or_else(missing)?;
+            let mut seq = std::mem::take(&mut self.contigs[i].seq);
+            if !self.letters {
+                seq.iter_mut().for_each(|b| *b = base::decode(*b));
+                let m5 = self.contigs[i].m5;
+                if m5 != [0; 16] && <[u8; 16]>::from(Md5::digest(&seq)) != m5 {
+                    self.contigs = fasta::read_letters(self.fasta)?;
+                    self.by_name = Self::names(&self.contigs);
+                    self.letters = true;
+                    let i = *self.by_name.get(name).ok_or_else(missing)?;
+                    seq = std::mem::take(&mut self.contigs[i].seq);
+                }
             }
             self.current = Some((name.to_string(), seq));
         }

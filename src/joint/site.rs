@@ -50,6 +50,13 @@ struct Typed {
     gq: Option<u32>,
 }
 
+impl Typed {
+    /// Whether the genotype holds an ALT allele.
+    fn carries_alt(&self) -> bool {
+        self.gt.as_ref().is_some_and(|g| g.iter().any(|&a| a > 0))
+    }
+}
+
 /// The record of the site at `views`' position on `chrom`, or None when no sample carries an
 /// ALT allele or QUAL is under the minimum. An error names the sample (its number) whose
 /// record disagrees.
@@ -125,7 +132,7 @@ pub(crate) fn record(
     let carrier_depth = views
         .iter()
         .zip(&typed)
-        .filter(|(_, t)| t.gt.as_ref().is_some_and(|g| g.iter().any(|&a| a > 0)))
+        .filter(|(_, t)| t.carries_alt())
         .filter_map(|(v, _)| v.record()?.dp)
         .max()
         .unwrap_or(0);
@@ -255,7 +262,7 @@ fn info(
     let variant_depth: u64 = views
         .iter()
         .zip(typed)
-        .filter(|(_, t)| t.gt.as_ref().is_some_and(|g| g.iter().any(|&a| a > 0)))
+        .filter(|(_, t)| t.carries_alt())
         .map(|(v, t)| match &t.ad {
             Some(ad) => ad.iter().map(|&d| u64::from(d)).sum(),
             None => v.record().and_then(|r| r.dp).map_or(0, u64::from),

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::core::cigar;
 use crate::io::sam_record::{SamRecord, flag};
 
 /// How a record's mate fields are stored.
@@ -19,14 +20,9 @@ pub(super) enum Link {
     Attached,
 }
 
-/// The end (0-based, exclusive) of a record's alignment.
+/// The end (0-based, exclusive) of a record's alignment, as the decoders compute it.
 fn end(r: &SamRecord) -> i64 {
-    r.pos
-        + r.cigar
-            .iter()
-            .filter(|o| o.kind.consumes_reference())
-            .map(|o| i64::from(o.len))
-            .sum::<i64>()
+    r.pos + cigar::reference_span(&r.cigar)
 }
 
 /// Whether the decoders rebuild `a`'s and `b`'s (a upstream) mate fields as they are: both

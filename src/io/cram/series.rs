@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::block::Encoding;
 use super::itf8::itf8;
 use super::mates::Link;
-use crate::core::cigar::{CigarOp, Kind};
+use crate::core::cigar::{self, CigarOp, Kind};
 use crate::io::sam_record::{SamRecord, flag};
 
 /// The data series written, with the external block each lives in.
@@ -191,11 +191,7 @@ impl Series {
         let read_len = if has_seq {
             letters.len()
         } else if mapped {
-            r.cigar
-                .iter()
-                .filter(|o| o.kind.consumes_query())
-                .map(|o| o.len as usize)
-                .sum()
+            cigar::query_len(&r.cigar) as usize
         } else {
             0
         };

@@ -122,13 +122,8 @@ impl<W: Write> Writer<W> {
             return Err("records are out of coordinate order".into());
         }
         if ref_id >= 0 {
-            let on_ref: i64 = r
-                .cigar
-                .iter()
-                .filter(|o| o.kind.consumes_reference())
-                .map(|o| i64::from(o.len))
-                .sum();
-            slice.end = slice.end.max(ap + on_ref.max(1) - 1);
+            // The last position covered, 1-based: the 0-based exclusive end.
+            slice.end = slice.end.max(r.end());
         }
         slice.bases += letters.len() as u64;
         slice.records.push((r, letters));
