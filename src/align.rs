@@ -366,6 +366,10 @@ impl<'a> Aligner<'a> {
     /// hit is on an ALT contig and beats every primary hit keeps the choice among all hits
     /// (it is reported there, its primary hit in XA).
     fn choose_alt_aware(&self, f: &Fragment, hits: &[ReadHits], stats: &InsertStats) -> PairChoice {
+        // Most fragments have no ALT hit: the choice among all hits is the same, uncopied.
+        if !hits.iter().any(|h| h.alns.iter().any(|a| self.is_alt(a))) {
+            return self.choose(f, hits, stats);
+        }
         // Each mate's primary-assembly hits, and where each stands among all its hits.
         let places: Vec<Vec<usize>> = hits
             .iter()

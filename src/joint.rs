@@ -28,7 +28,7 @@ use crate::call::vcf_out;
 use crate::core::interval::Interval;
 use crate::core::{Error, Result};
 use crate::index::reference;
-use crate::io::dict::RefSeq;
+use crate::io::dict;
 use crate::io::fasta::Contig;
 use crate::io::output::{self, has_extension};
 use crate::io::vcf_writer::VcfWriter;
@@ -257,14 +257,7 @@ fn write(
             .map(String::from),
         );
     }
-    let dict: Vec<RefSeq> = contigs
-        .iter()
-        .map(|c| RefSeq {
-            name: c.name.clone(),
-            len: c.seq.len() as u64,
-            m5: c.m5,
-        })
-        .collect();
+    let dict = dict::of_contigs(contigs);
     let header = vcf_header::text(&meta, &dict, &cfg.command_line, &cohort.samples);
     let mut w = VcfWriter::create(&cfg.output, &header)?;
     let mut counts = SiteCounts::default();

@@ -60,6 +60,17 @@ pub(crate) struct Finisher<'a> {
 }
 
 impl Finisher<'_> {
+    /// NM of alignment `a` of a read whose bases on `a`'s strand are `seq`.
+    fn nm_of(&self, seq: &[u8], a: &Alignment) -> u32 {
+        let start = (self.contigs[a.contig as usize].offset as i64 + a.pos) as usize;
+        nm_md(
+            &seq[a.qstart as usize..a.qend as usize],
+            &self.reference[start..],
+            &a.cigar,
+        )
+        .0
+    }
+
     /// Records for a fragment of one or two reads (`mates[1]` absent for single-end).
     pub(crate) fn records(
         &self,
@@ -138,15 +149,15 @@ impl Finisher<'_> {
         }
         let len = me.read.seq.len() as u32;
         let mut xa = Vec::new();
+        // The read's bases on the reverse strand, made once for the alternatives there.
+        let mut reversed: Option<Vec<u8>> = None;
         for a in &me.alternatives {
-            let (seq, _) = oriented(me.read, a.rev);
-            let start = (self.contigs[a.contig as usize].offset as i64 + a.pos) as usize;
-            let nm = nm_md(
-                &seq[a.qstart as usize..a.qend as usize],
-                &self.reference[start..],
-                &a.cigar,
-            )
-            .0;
+            let seq: &[u8] = if a.rev {
+                reversed.get_or_insert_with(|| revcomp(&me.read.seq))
+            } else {
+                &me.read.seq
+            };
+            let nm = self.nm_of(seq, a);
             let _ = write!(
                 xa,
                 "{},{}{},",
@@ -300,20 +311,10 @@ fn add_sa(rec: &mut SamRecord, f: &Finisher, other: Option<&Alignment>, mapq: u8
         if o.rev { '-' } else { '+' }
     );
     sa.extend_from_slice(&cigar::to_text(&full_cigar(o, len)));
-    let nm = {
-        let rec_rev = rec.flag & flag::REVERSE != 0;
-        let seq = if rec_rev == o.rev {
-            rec.seq.clone()
-        } else {
-            revcomp(&rec.seq)
-        };
-        let start = (f.contigs[o.contig as usize].offset as i64 + o.pos) as usize;
-        nm_md(
-            &seq[o.qstart as usize..o.qend as usize],
-            &f.reference[start..],
-            &o.cigar,
-        )
-        .0
+    let nm = if (rec.flag & flag::REVERSE != 0) == o.rev {
+        f.nm_of(&rec.seq, o)
+    } else {
+        f.nm_of(&revcomp(&rec.seq), o)
     };
     let _ = write!(sa, ",{mapq},{nm};");
     rec.push_str(b"SA", &sa);

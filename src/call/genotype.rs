@@ -135,7 +135,7 @@ pub(crate) fn genotypes(n: usize, ploidy: usize) -> Vec<Vec<usize>> {
 const MAX_GENOTYPES: usize = 1024;
 
 /// How many genotypes `ploidy` copies of `n` alleles make: C(n + ploidy - 1, ploidy).
-fn genotype_count(n: usize, ploidy: usize) -> usize {
+pub(crate) fn genotype_count(n: usize, ploidy: usize) -> usize {
     (1..=ploidy).fold(1usize, |c, k| c.saturating_mul(n + k - 1) / k)
 }
 

@@ -25,14 +25,7 @@ pub(crate) fn fisher_strand(c: &StrandCounts) -> f64 {
     }
     let [a, b, cc, d] = cells;
     let (r1, r2, c1, n) = (a + b, cc + d, a + cc, a + b + cc + d);
-    // ln k! for k in 0..=n.
-    let mut ln_fact = Vec::with_capacity(n as usize + 1);
-    let mut acc = 0.0;
-    ln_fact.push(0.0);
-    for k in 1..=n {
-        acc += f64::from(k).ln();
-        ln_fact.push(acc);
-    }
+    let ln_fact = ln_factorials(u64::from(n));
     let f = |k: u32| ln_fact[k as usize];
     let ln_p = |x: u32| {
         let (y, z) = (r1 - x, c1 - x);
@@ -79,6 +72,18 @@ pub(crate) fn one_strand_p(c: &StrandCounts) -> f64 {
     let fwd_only = side(c.alt_fwd, c.ref_fwd, c.alt_rev, c.alt_rev + c.ref_rev);
     let rev_only = side(c.alt_rev, c.ref_rev, c.alt_fwd, c.alt_fwd + c.ref_fwd);
     fwd_only.min(rev_only)
+}
+
+/// ln(k!) for k in 0..=n (Fisher's exact test here, the HWE test of `joint`'s ExcessHet).
+pub(crate) fn ln_factorials(n: u64) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n as usize + 1);
+    let mut acc = 0.0;
+    out.push(0.0);
+    for k in 1..=n {
+        acc += (k as f64).ln();
+        out.push(acc);
+    }
+    out
 }
 
 #[cfg(test)]

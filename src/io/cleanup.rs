@@ -35,6 +35,31 @@ pub(crate) fn forget(path: &Path) {
     }
 }
 
+/// A temporary folder, registered (removed on a signal) while it exists and removed on drop.
+pub(crate) struct TempDir(tempfile::TempDir);
+
+impl TempDir {
+    /// A new folder in `dir`, its name starting with `prefix`.
+    pub(crate) fn new_in(dir: &Path, prefix: &str) -> crate::core::Result<TempDir> {
+        let t = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in(dir)
+            .map_err(|e| crate::core::Error::io(dir, e))?;
+        register(t.path());
+        Ok(TempDir(t))
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        forget(self.0.path());
+    }
+}
+
 /// Removes every registered temporary file and folder, and any other temporary of this
 /// process beside them (one being created while the signal arrived), then ends the process
 /// with `status`. The registry stays locked: no new temporary can register meanwhile.

@@ -11,8 +11,22 @@ pub struct RefSeq {
 }
 
 impl RefSeq {
+    /// A reference contig's entry.
+    pub(crate) fn of_contig(c: &super::fasta::Contig) -> RefSeq {
+        RefSeq {
+            name: c.name.clone(),
+            len: c.seq.len() as u64,
+            m5: c.m5,
+        }
+    }
+
     /// The MD5 as 32 lower-case hexadecimal digits.
     pub fn m5_hex(&self) -> String {
         self.m5.iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// The dictionary of a reference's contigs.
+pub(crate) fn of_contigs(contigs: &[super::fasta::Contig]) -> Vec<RefSeq> {
+    contigs.iter().map(RefSeq::of_contig).collect()
 }

@@ -30,7 +30,7 @@ pub(crate) struct Sorter {
     buf: Vec<u8>,
     limit: usize,
     runs: Vec<File>,
-    dir: tempfile::TempDir,
+    dir: cleanup::TempDir,
 }
 
 impl Sorter {
@@ -38,11 +38,7 @@ impl Sorter {
     /// directory created in `dir`.
     pub(crate) fn new(limit: usize, dir: &std::path::Path) -> Result<Self> {
         cleanup::sweep(dir, ".zenome-sort.");
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".zenome-sort.{}.", std::process::id()))
-            .tempdir_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
-        cleanup::register(tmp.path());
+        let tmp = cleanup::TempDir::new_in(dir, &format!(".zenome-sort.{}.", std::process::id()))?;
         Ok(Sorter {
             entries: Vec::new(),
             buf: Vec::new(),
@@ -147,12 +143,6 @@ impl Sorter {
             }
         }
         Ok(())
-    }
-}
-
-impl Drop for Sorter {
-    fn drop(&mut self) {
-        cleanup::forget(self.dir.path());
     }
 }
 

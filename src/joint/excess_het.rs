@@ -3,6 +3,8 @@
 //! 2005), with the mid-p correction (half the observed count's probability), which makes one
 //! sample 3.0103.
 
+use crate::call::strand::ln_factorials;
+
 /// ExcessHet of a cohort with `hom_ref`, `het` and `hom_var` called diploid genotypes.
 pub(crate) fn excess_het(hom_ref: u64, het: u64, hom_var: u64) -> f64 {
     let n = hom_ref + het + hom_var;
@@ -27,18 +29,6 @@ pub(crate) fn excess_het(hom_ref: u64, het: u64, hom_var: u64) -> f64 {
     let above: f64 = possible.filter(|&h| h > het).map(|h| ln_p(h).exp()).sum();
     let p = ((above + 0.5 * ln_p(het).exp()) / total).clamp(1e-300, 1.0);
     -10.0 * p.log10()
-}
-
-/// ln(k!) for k in 0..=n.
-fn ln_factorials(n: u64) -> Vec<f64> {
-    let mut out = Vec::with_capacity(n as usize + 1);
-    let mut acc = 0.0;
-    out.push(0.0);
-    for k in 1..=n {
-        acc += (k as f64).ln();
-        out.push(acc);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -107,13 +107,8 @@ impl RegionStream {
                     self.last_start + 1
                 )));
             }
+            // `span_of` read the same start and end, so the record is inside the region.
             self.last_start = r.start;
-            if r.start >= self.end {
-                break;
-            }
-            if r.end <= self.start {
-                continue;
-            }
             return Ok(Some(r));
         }
         self.reader = None;

@@ -114,7 +114,7 @@ impl SampleRecord {
             Ok(ints(key)?.and_then(|v| v.first().copied()))
         };
         let pl = ints("PL")?;
-        let n_genotypes = crate::call::genotype::genotypes(n_alleles, ploidy).len();
+        let n_genotypes = crate::call::genotype::genotype_count(n_alleles, ploidy);
         if let Some(pl) = &pl
             && pl.len() != n_genotypes
         {

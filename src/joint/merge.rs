@@ -3,7 +3,7 @@
 //! over the samples, and each sample's likelihoods and depths carried onto those alleles.
 
 use super::gvcf_record::{SampleRecord, is_symbolic};
-use crate::call::genotype::genotypes;
+use crate::call::genotype::{genotype_count, genotypes};
 
 /// What a sample's gVCF holds at a site's position.
 #[derive(Debug, Clone, Copy)]
@@ -173,15 +173,8 @@ fn allele_map<'a>(
 pub(crate) fn genotype_index(g: &[usize]) -> usize {
     g.iter()
         .enumerate()
-        .map(|(i, &a)| binomial(a + i, i + 1))
+        .map(|(i, &a)| genotype_count(a, i + 1))
         .sum()
-}
-
-fn binomial(n: usize, k: usize) -> usize {
-    if k > n {
-        return 0;
-    }
-    (1..=k).fold(1usize, |c, i| c * (n + 1 - i) / i)
 }
 
 /// The sample's PL and AD over the merged alleles. A merged genotype's PL is the best of the
@@ -199,11 +192,14 @@ pub(crate) fn carry(view: &View, merged: &Alleles) -> Carried {
     let ploidy = r.ploidy.max(1);
     let unseen: Vec<usize> = (0..m).filter(|j| !map.contains(&Some(*j))).collect();
     let pl = r.pl.as_ref().map(|pl| {
-        let mut out = vec![u32::MAX; genotypes(m, ploidy).len()];
+        let mut out = vec![u32::MAX; genotype_count(m, ploidy)];
+        // The ways to fill `free` copies with unseen alleles, for each `free`.
+        let extras: Vec<Vec<Vec<usize>>> =
+            (0..=ploidy).map(|f| genotypes(unseen.len(), f)).collect();
         for (h, &p) in genotypes(map.len(), ploidy).iter().zip(pl) {
             let fixed: Vec<usize> = h.iter().filter_map(|&a| map[a]).collect();
             let free = h.len() - fixed.len();
-            for extra in genotypes(unseen.len(), free) {
+            for extra in &extras[free] {
                 let mut g: Vec<usize> = fixed.clone();
                 g.extend(extra.iter().map(|&u| unseen[u]));
                 g.sort_unstable();

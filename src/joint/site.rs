@@ -71,10 +71,18 @@ pub(crate) fn record(
     let merged = merge::alleles(pos, views)?;
     let carried: Vec<Carried> = views.iter().map(|v| merge::carry(v, &merged)).collect();
     let m = merged.alts.len() + 1;
+    // The genotype lists of `n` alleles at each ploidy the samples have, built once a site.
+    let mut ploidies: Vec<usize> = carried.iter().map(|c| c.ploidy).collect();
+    ploidies.sort_unstable();
+    ploidies.dedup();
+    let lists = |n: usize| -> Vec<(usize, Vec<Vec<usize>>)> {
+        ploidies.iter().map(|&p| (p, genotypes(n, p))).collect()
+    };
+    let over_merged = lists(m);
     let called: Vec<Option<Vec<usize>>> = views
         .iter()
         .zip(&carried)
-        .map(|(v, c)| best_genotype(v, c, m))
+        .map(|(v, c)| best_genotype(v, c, at_ploidy(&over_merged, c.ploidy)))
         .collect();
     let mut used: Vec<usize> = called
         .iter()
@@ -89,11 +97,12 @@ pub(crate) fn record(
         return Ok(None);
     }
     let keep: Vec<usize> = std::iter::once(0).chain(used).collect();
+    let over_kept = lists(keep.len());
     let typed: Vec<Typed> = views
         .iter()
         .zip(&carried)
         .zip(called)
-        .map(|((v, c), gt)| subset(v, c, gt, &keep))
+        .map(|((v, c), gt)| subset(v, c, gt, &keep, at_ploidy(&over_kept, c.ploidy)))
         .collect();
     let mut reference = merged.reference.clone();
     let mut alts: Vec<String> = keep[1..]
@@ -114,7 +123,7 @@ pub(crate) fn record(
             let gls: Vec<f64> = pl.iter().map(|&p| -f64::from(p) / 10.0).collect();
             Some(call_genotype::quality(
                 &gls,
-                &genotypes(keep.len(), t.ploidy),
+                at_ploidy(&over_kept, t.ploidy),
                 theta,
             ))
         })
@@ -124,7 +133,8 @@ pub(crate) fn record(
     }
     let mut r = VcfRecord::new(chrom, pos as u64 + 1, reference, alts);
     r.qual = Some(qual.min(3000.0));
-    let (info, het) = info(views, &typed, keep.len(), qual);
+    let strands = pooled_strands(views);
+    let (info, het) = info(views, &typed, keep.len(), qual, strands.as_ref());
     r.info = info;
     let mut filters = Vec::new();
     // As in single-sample calls: LowQual only where a carrier of the ALT has the reads to make
@@ -139,8 +149,8 @@ pub(crate) fn record(
     if qual < o.low_qual && carrier_depth >= o.low_qual_depth {
         filters.push("LowQual".to_string());
     }
-    if let Some(s) = pooled_strands(views)
-        && call_genotype::strand_biased(&s, is_snp, het, o)
+    if let Some(s) = &strands
+        && call_genotype::strand_biased(s, is_snp, het, o)
     {
         filters.push("StrandBias".to_string());
     }
@@ -165,10 +175,15 @@ pub(crate) fn record(
     Ok(Some(r))
 }
 
+/// The genotype list of ploidy `p` among `lists` (ploidy, genotypes).
+fn at_ploidy(lists: &[(usize, Vec<Vec<usize>>)], p: usize) -> &[Vec<usize>] {
+    lists.iter().find(|(q, _)| *q == p).map_or(&[], |(_, g)| g)
+}
+
 /// The genotype with the best likelihood (None: no data, or likelihoods that do not choose).
 /// A reference block is homozygous reference wherever it has reads: the caller found no
 /// candidate allele there, whatever its reference-confidence likelihoods lean to.
-fn best_genotype(view: &View, c: &Carried, m: usize) -> Option<Vec<usize>> {
+fn best_genotype(view: &View, c: &Carried, genotypes: &[Vec<usize>]) -> Option<Vec<usize>> {
     if let View::Block(r) = view {
         return (r.dp != Some(0) && r.gt.is_some()).then(|| vec![0; c.ploidy]);
     }
@@ -177,16 +192,23 @@ fn best_genotype(view: &View, c: &Carried, m: usize) -> Option<Vec<usize>> {
     if pl.iter().all(|&p| p == pl[best]) {
         return None;
     }
-    genotypes(m, c.ploidy).into_iter().nth(best)
+    genotypes.get(best).cloned()
 }
 
 /// A sample's genotype, PL and AD over the kept alleles (`keep`: merged allele numbers,
-/// REF first), PL normalised to a best of 0; GQ is a block's own, else from PL.
-fn subset(view: &View, c: &Carried, gt: Option<Vec<usize>>, keep: &[usize]) -> Typed {
+/// REF first; `genotypes` theirs at the sample's ploidy), PL normalised to a best of 0; GQ is
+/// a block's own, else from PL.
+fn subset(
+    view: &View,
+    c: &Carried,
+    gt: Option<Vec<usize>>,
+    keep: &[usize],
+    genotypes: &[Vec<usize>],
+) -> Typed {
     let new_of = |a: usize| keep.iter().position(|&k| k == a);
     let gt = gt.and_then(|g| g.iter().map(|&a| new_of(a)).collect::<Option<Vec<usize>>>());
     let pl = c.pl.as_ref().map(|pl| {
-        let sub: Vec<u32> = genotypes(keep.len(), c.ploidy)
+        let sub: Vec<u32> = genotypes
             .iter()
             .map(|g| {
                 let mut old: Vec<usize> = g.iter().map(|&a| keep[a]).collect();
@@ -247,6 +269,7 @@ fn info(
     typed: &[Typed],
     n_alleles: usize,
     qual: f64,
+    strands: Option<&StrandCounts>,
 ) -> (Vec<(String, Option<String>)>, bool) {
     let an = called_alleles(typed).count();
     let ac: Vec<usize> = (1..n_alleles)
@@ -331,9 +354,9 @@ fn info(
         ),
         ("ReadPosRankSum", median(1)),
     ];
-    if let Some(s) = pooled_strands(views) {
-        out.push(("FS", Some(format!("{:.3}", strand::fisher_strand(&s)))));
-        out.push(("SOR", Some(format!("{:.3}", strand::strand_odds_ratio(&s)))));
+    if let Some(s) = strands {
+        out.push(("FS", Some(format!("{:.3}", strand::fisher_strand(s)))));
+        out.push(("SOR", Some(format!("{:.3}", strand::strand_odds_ratio(s)))));
     }
     let info = out
         .into_iter()

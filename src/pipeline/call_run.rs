@@ -21,7 +21,7 @@ use crate::core::{Error, Result};
 use crate::index::{self, reference};
 use crate::io::bam_reader::{BamReader, RecordSource};
 use crate::io::cleanup;
-use crate::io::dict::RefSeq;
+use crate::io::dict::{self, RefSeq};
 use crate::io::fasta::Contig;
 use crate::io::output::{self, has_extension, with_suffix};
 use crate::io::vcf_writer::{self, VcfWriter};
@@ -118,18 +118,6 @@ impl CallConfig {
     }
 }
 
-/// The sequence dictionary of reference contigs.
-fn dict_of(contigs: &[Contig]) -> Vec<RefSeq> {
-    contigs
-        .iter()
-        .map(|c| RefSeq {
-            name: c.name.clone(),
-            len: c.seq.len() as u64,
-            m5: c.m5,
-        })
-        .collect()
-}
-
 /// The BAM and reference of a run, checked against each other.
 struct Inputs {
     bam: BamReader,
@@ -195,7 +183,7 @@ impl Plan {
         cfg: &CallConfig,
         contigs: Vec<Contig>,
     ) -> Result<(Plan, Vec<RefSeq>)> {
-        let dict = dict_of(&contigs);
+        let dict = dict::of_contigs(&contigs);
         let tids = (0..contigs.len()).map(Some).collect();
         Ok((Plan::new(cfg, contigs, tids)?, dict))
     }
@@ -411,11 +399,7 @@ fn check_contigs(bam: &BamReader, contigs: &[Contig], reference: &Path) -> Resul
                 ),
             ));
         }
-        let ours = RefSeq {
-            name: c.name.clone(),
-            len: c.seq.len() as u64,
-            m5: c.m5,
-        };
+        let ours = RefSeq::of_contig(c);
         if rs.m5 != [0; 16] && c.m5 != [0; 16] && rs.m5 != c.m5 {
             return Err(Error::input(
                 &bam.path,
@@ -589,7 +573,7 @@ fn write_vcf(
     per_shard: Vec<(usize, ShardCalls)>,
 ) -> Result<(u64, u64, VariantCounts)> {
     let mut variants = VariantCounts::default();
-    let dict = dict_of(contigs);
+    let dict = dict::of_contigs(contigs);
     let header = vcf_header::text(
         &vcf_out::meta_lines(&cfg.opts, cfg.gvcf),
         &dict,

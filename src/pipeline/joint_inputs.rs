@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use super::call_run::{self, CallConfig};
 use crate::backend::Backend;
-use crate::core::{Error, Result};
-use crate::io::{cleanup, cram, output, ubam};
+use crate::core::Result;
+use crate::io::cleanup::TempDir;
+use crate::io::{cram, output, ubam};
 
 /// The gVCFs a joint run reads, with the folder of those it called (removed on drop).
 pub(crate) struct JointInputs {
     pub gvcfs: Vec<PathBuf>,
-    folder: Option<tempfile::TempDir>,
+    folder: Option<TempDir>,
 }
 
 impl JointInputs {
@@ -21,14 +22,6 @@ impl JointInputs {
         JointInputs {
             gvcfs,
             folder: None,
-        }
-    }
-}
-
-impl Drop for JointInputs {
-    fn drop(&mut self) {
-        if let Some(f) = &self.folder {
-            cleanup::forget(f.path());
         }
     }
 }
@@ -62,12 +55,7 @@ pub(crate) fn gvcfs_for(
         }
         if out.folder.is_none() {
             let dir = output::scratch_dir(call.output);
-            let f = tempfile::Builder::new()
-                .prefix(".zenome-joint.")
-                .tempdir_in(&dir)
-                .map_err(|e| Error::io(&dir, e))?;
-            cleanup::register(f.path());
-            out.folder = Some(f);
+            out.folder = Some(TempDir::new_in(&dir, ".zenome-joint.")?);
         }
         let folder = out.folder.as_ref().map_or(Path::new("."), |f| f.path());
         let gvcf = folder.join(format!("{i}.g.vcf.gz"));

@@ -72,14 +72,25 @@ pub(crate) fn child(
             .collect()
     };
     let mut all = transmit(father, 0);
+    // Where the first variant at each position is.
+    let mut at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, v) in all.iter().enumerate() {
+        at.entry(v.pos).or_insert(i);
+    }
     for v in transmit(mother, 1)
         .into_iter()
         .chain(mutations.iter().cloned())
     {
         // A variant both parents passed on is homozygous in the child.
-        match all.iter_mut().find(|w| w.pos == v.pos) {
-            Some(w) => w.on = [w.on[0] || v.on[0], w.on[1] || v.on[1]],
-            None => all.push(v),
+        match at.get(&v.pos) {
+            Some(&i) => {
+                let w = &mut all[i];
+                w.on = [w.on[0] || v.on[0], w.on[1] || v.on[1]];
+            }
+            None => {
+                at.insert(v.pos, all.len());
+                all.push(v);
+            }
         }
     }
     all.sort_by_key(|v| v.pos);

@@ -9,7 +9,7 @@ use super::block::Encoding;
 use super::itf8::itf8;
 use super::mates::Link;
 use crate::core::cigar::{self, CigarOp, Kind};
-use crate::io::sam_record::{SamRecord, flag};
+use crate::io::sam_record::{SamRecord, aux_field_len, flag};
 
 /// The data series written, with the external block each lives in.
 #[derive(Clone, Copy)]
@@ -82,16 +82,6 @@ const NO_SEQUENCE: i32 = 0x8;
 /// other four in that order.
 pub(super) const SUBSTITUTIONS: [u8; 5] = [0x1b; 5];
 
-/// Bytes of one value of a BAM aux type; None for `Z`/`H` (NUL-ended) and `B` (counted).
-fn aux_size(ty: u8) -> Option<usize> {
-    match ty {
-        b'A' | b'c' | b'C' => Some(1),
-        b's' | b'S' => Some(2),
-        b'i' | b'I' | b'f' => Some(4),
-        _ => None,
-    }
-}
-
 /// An aux field: its tag and type, and its value's bytes in BAM form.
 type AuxField<'a> = ([u8; 3], &'a [u8]);
 
@@ -100,26 +90,10 @@ fn aux_fields(aux: &[u8]) -> Result<Vec<AuxField<'_>>, String> {
     let mut out = Vec::new();
     let mut rest = aux;
     while !rest.is_empty() {
-        let bad = || "a malformed auxiliary field".to_string();
-        let key: [u8; 3] = rest
-            .get(..3)
-            .ok_or_else(bad)?
-            .try_into()
-            .map_err(|_| bad())?;
-        let body = &rest[3..];
-        let len = match key[2] {
-            b'Z' | b'H' => body.iter().position(|&b| b == 0).ok_or_else(bad)? + 1,
-            b'B' => {
-                let head = body.get(..5).ok_or_else(bad)?;
-                let each = aux_size(head[0]).ok_or_else(bad)?;
-                let n = u32::from_le_bytes([head[1], head[2], head[3], head[4]]) as usize;
-                5 + n.checked_mul(each).ok_or_else(bad)?
-            }
-            ty => aux_size(ty).ok_or_else(bad)?,
-        };
-        let value = body.get(..len).ok_or_else(bad)?;
-        out.push((key, value));
-        rest = &body[len..];
+        let len = aux_field_len(rest).ok_or("a malformed auxiliary field")?;
+        let (field, tail) = rest.split_at(len);
+        out.push(([field[0], field[1], field[2]], &field[3..]));
+        rest = tail;
     }
     Ok(out)
 }
