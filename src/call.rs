@@ -9,6 +9,7 @@ pub(crate) mod candidates;
 pub(crate) mod events;
 pub(crate) mod genotype;
 pub(crate) mod gvcf;
+pub(crate) mod indel_errors;
 pub(crate) mod options;
 pub(crate) mod ploidy;
 pub(crate) mod reads;

@@ -433,3 +433,128 @@ fn ploidy_one_writes_haploid_genotypes_and_blocks() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// A reference of 3 kb with a run of 16 A at 1,500 (0-based) and no repeat around 1,450, and a
+/// sorted, indexed BAM of 28 reads of 150 bp over `missing`, starting every 4 bp: one read in 5
+/// lacks the base at `missing` (strands alternating), the rest match the reference.
+fn one_in_five_lack_a_base(dir: &Path, missing: usize) -> (String, String) {
+    use zenome::core::cigar::{CigarOp, Kind};
+    use zenome::io::bam_writer::BamWriter;
+    use zenome::io::dict::RefSeq;
+    use zenome::io::sam_record::SamRecord;
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut genome: Vec<u8> = (0..3_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            b"ACGT"[(state % 4) as usize]
+        })
+        .collect();
+    genome[1_448..1_453].copy_from_slice(b"TACGT");
+    genome[1_499] = b'C';
+    genome[1_500..1_516].fill(b'A');
+    genome[1_516] = b'G';
+    let reference = dir.join("run.fa");
+    let lines: Vec<String> = genome
+        .chunks(60)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    std::fs::write(&reference, format!(">run\n{}\n", lines.join("\n"))).unwrap();
+    let code = |b: &u8| match b {
+        b'A' => 0,
+        b'C' => 1,
+        b'G' => 2,
+        _ => 3,
+    };
+    let mut records = Vec::new();
+    for (i, start) in (missing - 125..missing - 15).step_by(4).enumerate() {
+        let (seq, cigar) = if i % 5 == 4 {
+            let mut s = genome[start..missing].to_vec();
+            s.extend_from_slice(&genome[missing + 1..start + 151]);
+            let cigar = vec![
+                CigarOp::new(Kind::Match, (missing - start) as u32),
+                CigarOp::new(Kind::Del, 1),
+                CigarOp::new(Kind::Match, (start + 150 - missing) as u32),
+            ];
+            (s, cigar)
+        } else {
+            (
+                genome[start..start + 150].to_vec(),
+                vec![CigarOp::new(Kind::Match, 150)],
+            )
+        };
+        records.push(SamRecord {
+            name: format!("r{i}").into_bytes(),
+            flag: if i % 2 == 0 { 0 } else { 16 },
+            tid: 0,
+            pos: start as i64,
+            mapq: 60,
+            cigar,
+            mate_tid: -1,
+            mate_pos: -1,
+            seq: seq.iter().map(code).collect(),
+            qual: vec![35; 150],
+            ..SamRecord::default()
+        });
+    }
+    let bam = dir.join("run.bam");
+    let dict = [RefSeq {
+        name: "run".into(),
+        len: 3_000,
+        m5: [0; 16],
+    }];
+    let header = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:run\tLN:3000\n@RG\tID:s\tSM:S\n";
+    let mut w = BamWriter::create(&bam, header, &dict, 1).unwrap();
+    let mut bytes = Vec::new();
+    for r in &records {
+        r.encode_bam(&mut bytes);
+    }
+    w.write(&bytes).unwrap();
+    w.finish(true).unwrap();
+    (reference.display().to_string(), bam.display().to_string())
+}
+
+#[test]
+fn slippage_in_a_homopolymer_is_weighed_as_an_error_but_the_same_deletion_elsewhere_is_called() {
+    // 5 of 28 reads lack one base. In a run of 16 A that is what slippage does; outside any
+    // repeat it is a heterozygous deletion.
+    let dir = tempfile::tempdir().unwrap();
+    let call = |missing: usize, model: Option<&str>| {
+        let sub = dir
+            .path()
+            .join(format!("m{missing}{}", model.unwrap_or("")));
+        std::fs::create_dir(&sub).unwrap();
+        let (reference, bam) = one_in_five_lack_a_base(&sub, missing);
+        let out = sub.join("c.vcf").display().to_string();
+        let mut args = call_args(&reference, &bam, &out, &["-q"]);
+        if let Some(m) = model {
+            args.extend_from_slice(&["--pcr-indel-model", m]);
+        }
+        ok(&args);
+        records(Path::new(&out))
+            .iter()
+            .map(|r| {
+                let f: Vec<&str> = r.split('\t').collect();
+                format!("{} {}>{} {} {}", f[1], f[3], f[4], f[6], &f[9][..3])
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(call(1_450, None), ["1450 AC>A PASS 0/1"]);
+    assert_eq!(call(1_500, Some("none")), ["1500 CA>C PASS 0/1"]);
+    assert!(call(1_500, None).is_empty());
+    let bad = zenome(&[
+        "call",
+        "r.fa",
+        "b.bam",
+        "-o",
+        "-",
+        "--pcr-indel-model",
+        "some",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("expected none, hostile, aggressive or conservative")
+    );
+}

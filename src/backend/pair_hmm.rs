@@ -69,6 +69,28 @@ impl PairHmmBatch {
         span
     }
 
+    /// Adds a read with its own insertion and deletion opening qualities per base (as long as
+    /// `bases`) and one gap continuation penalty.
+    pub fn push_read_gaps(
+        &mut self,
+        bases: &[u8],
+        quals: &[u8],
+        ins: &[u8],
+        del: &[u8],
+        gcp: u8,
+    ) -> Span {
+        let span = Span {
+            off: self.bases.len() as u32,
+            len: bases.len() as u32,
+        };
+        self.bases.extend_from_slice(bases);
+        self.base_quals.extend_from_slice(quals);
+        self.ins_quals.extend_from_slice(ins);
+        self.del_quals.extend_from_slice(del);
+        self.gcp.extend(std::iter::repeat_n(gcp, bases.len()));
+        span
+    }
+
     pub fn push_hap(&mut self, bases: &[u8]) -> Span {
         let span = Span {
             off: self.haps.len() as u32,

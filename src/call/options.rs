@@ -4,6 +4,7 @@
 
 use super::ploidy::PloidyOpts;
 use crate::backend::{GapModel, Scoring};
+use crate::call::indel_errors::PcrIndelModel;
 use crate::core::{Error, Result};
 
 /// Which reads calling uses.
@@ -134,6 +135,8 @@ pub(crate) struct CallOpts {
     pub gvcf: GvcfOpts,
     /// The pair-HMM's gap model (GATK's constant indel qualities and gap continuation).
     pub gap: GapModel,
+    /// How tandem repeats lower the gap-opening qualities (`--pcr-indel-model`).
+    pub pcr_indel: PcrIndelModel,
     /// Copies of each contig.
     pub ploidy: PloidyOpts,
 }
@@ -207,6 +210,7 @@ impl Default for CallOpts {
                 deletion_error: 1e-3,
             },
             gap: GapModel::default(),
+            pcr_indel: PcrIndelModel::Conservative,
             ploidy: PloidyOpts::default(),
         }
     }

@@ -4,6 +4,7 @@
 
 use super::genotype::{self, Call, ReadLik};
 use super::gvcf::{self, Block};
+use super::indel_errors::IndelErrors;
 use super::options::CallOpts;
 use super::ploidy::ContigPloidy;
 use super::reads::{self, AlnRead};
@@ -132,9 +133,11 @@ fn prepare_windows(
     let lo = (shard.start - w.margin / 2).max(0);
     let hi = (shard.end + w.margin / 2).min(clen);
     let mut windows = Vec::new();
+    let errors = IndelErrors::new(o.pcr_indel);
     for (a, b) in active::windows(reads, shard.contig, lo, hi, &o.active) {
         let span = ((a - w.pad).max(0), (b + w.pad).min(clen));
-        if let Some(win) = prepare(shard.contig, reads, (a, b), span, batch, o)? {
+        let win = prepare(shard.contig, reads, (a, b), span, batch, &errors, o)?;
+        if let Some(win) = win {
             windows.push(win);
         }
     }
@@ -304,6 +307,7 @@ fn prepare(
     active: (i64, i64),
     (ws, we): (i64, i64),
     batch: &mut PairHmmBatch,
+    errors: &IndelErrors,
     o: &CallOpts,
 ) -> Result<Option<Window>> {
     let slack = o.window.site_slack;
@@ -331,11 +335,15 @@ fn prepare(
         .collect();
     let first_job = batch.len();
     let mut used = Vec::new();
+    let (mut ins, mut del) = (Vec::new(), Vec::new());
     for ((seq, qual), &(scored, useful)) in clipped.seqs.iter().zip(&clipped.info) {
         if !useful {
             continue;
         }
-        let r = batch.push_read(seq, qual, o.gap);
+        ins.clear();
+        del.clear();
+        errors.quals(seq, o.gap, &mut ins, &mut del);
+        let r = batch.push_read_gaps(seq, qual, &ins, &del, o.gap.gcp);
         for &h in &hap_spans {
             batch.push_job(r, h);
         }

@@ -35,7 +35,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = CallOpts::default().genotype.min_qual)]
     pub min_qual: f64,
     #[command(flatten)]
-    pub ploidy: super::ploidy_flags::PloidyFlags,
+    pub model: super::model_flags::ModelFlags,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
@@ -51,7 +51,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     cfg.scatter = a.scatter;
     cfg.opts.reads.min_mapq = a.min_mapq;
     cfg.opts.genotype.min_qual = a.min_qual;
-    cfg.opts.ploidy = a.ploidy.opts();
+    a.model.apply(&mut cfg.opts);
     cfg.validate()?;
     a.run.check_metrics(&cfg.inputs())?;
     let m = call_run::run(&cfg, backend.as_ref(), a.run.quiet)?;

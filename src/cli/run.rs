@@ -33,7 +33,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = SinkOpts::default().sort_mem >> 20)]
     pub sort_mem: usize,
     #[command(flatten)]
-    pub ploidy: super::ploidy_flags::PloidyFlags,
+    pub model: super::model_flags::ModelFlags,
     #[command(flatten)]
     pub run: super::run_flags::RunFlags,
 }
@@ -112,7 +112,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
     );
     call.gvcf = a.gvcf.gvcf;
     a.gvcf.apply(&mut call.opts.gvcf);
-    call.opts.ploidy = a.ploidy.opts();
+    a.model.apply(&mut call.opts);
     align.validate()?;
     call.opts.validate()?;
     let mut inputs = align.inputs();
