@@ -6,7 +6,9 @@
 #   - simulated 2x150 over chr20:30,000,001-32,000,000 at 30x and 12x, with 5% PCR duplicates
 #     and 40 strand-specific recurrent-error hotspots;
 #   - a plain simulated 12x (no duplicates or hotspots) over chr20:40,000,001-42,000,000, the
-#     set of issue 9's 12x bar.
+#     set of issue 9's 12x bar;
+#   - a simulated 30x over chr20:30-32 Mb whose reads gain or lose a base in homopolymers
+#     (zenome simulate --slippage 2e-4), scored also under each --pcr-indel-model.
 # Usage: scripts/bench-call.sh [WORKDIR]   (default target/bench-call; results.md written there)
 # Needs: bwa samtools bcftools freebayes tabix (Debian packages), GNU time, python3.
 set -euo pipefail
@@ -40,6 +42,9 @@ done
 [ -s plain12/reads_1.fq.gz ] || "$z" simulate -o plain12 --reference chr20.fa --region chr20:40000001-42000000 \
   --depth 12 --seed 7
 bam plain12 plain12/reads_1.fq.gz plain12/reads_2.fq.gz
+[ -s slip30/reads_1.fq.gz ] || "$z" simulate -o slip30 --reference chr20.fa --region chr20:30000001-32000000 \
+  --depth 30 --seed 230 --slippage 2e-4
+bam slip30 slip30/reads_1.fq.gz slip30/reads_2.fq.gz
 
 run_callers() { # dataset region
   local d=$1 region=$2
@@ -77,6 +82,21 @@ done
 echo "== simulated 12x, plain"
 run_callers plain12 chr20:40000001-42000000
 score plain12 plain12/truth.vcf.gz plain12/confident.bed all
+echo "== simulated 30x with polymerase slippage in homopolymers"
+run_callers slip30 chr20:30000001-32000000
+score slip30 slip30/truth.vcf.gz slip30/confident.bed all
+# The same reads under each of zenome's indel error models (--pcr-indel-model).
+{
+  echo "### zenome's indel error models on slip30 (--pcr-indel-model)"
+  echo
+  echo "| model | indel TP | indel FP | indel FN | indel F1 |"
+  echo "|---|---:|---:|---:|---:|"
+} > slipmodels.md
+for m in none conservative aggressive; do
+  "$z" call chr20.fa slip30.bam -o slip30.$m.vcf.gz -r chr20:30000001-32000000 -t $t -q --pcr-indel-model $m
+  "$z" eval --ref chr20.fa --truth slip30/truth.vcf.gz --query slip30.$m.vcf.gz -L slip30/confident.bed --json \
+    | python3 -c "import json, sys; i = json.load(sys.stdin)['indel']; print(f\"| $m | {i['tp']} | {i['fp']} | {i['fn']} | {i['f1']:.4f} |\")" >> slipmodels.md
+done
 
 echo "== GATK's SNP hard filter on zenome's calls"
 # The best practices' expression for SNPs, applied with bcftools to zenome's SNP records:
@@ -89,7 +109,7 @@ hf='QD < 2.0 || FS > 60.0 || MQ < 40.0 || MQRankSum < -12.5 || ReadPosRankSum < 
   echo "|---|---:|---:|---:|---:|"
 } > hardfilter.md
 for spec in "real:$data/na12878-chr20/truth.vcf.gz:$data/na12878-chr20/confident.bed" \
-    "sim30:sim30/truth.vcf.gz:sim30/confident.bed" "sim12:sim12/truth.vcf.gz:sim12/confident.bed" \
+    "sim30:sim30/truth.vcf.gz:sim30/confident.bed" "sim12:sim12/truth.vcf.gz:sim12/confident.bed" "slip30:slip30/truth.vcf.gz:slip30/confident.bed" \
     "plain12:plain12/truth.vcf.gz:plain12/confident.bed"; do
   IFS=: read -r d truth bed <<< "$spec"
   bcftools filter -e "TYPE=\"snp\" && ($hf)" -s HardFilter "$d.zenome.vcf.gz" -Oz -o "$d.zenome.hf.vcf.gz"
@@ -104,3 +124,5 @@ done
 
 python3 "$root/scripts/bench_call_report.py" . | tee results.md
 cat hardfilter.md | tee -a results.md
+echo | tee -a results.md
+cat slipmodels.md | tee -a results.md

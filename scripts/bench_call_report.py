@@ -30,6 +30,7 @@ sets = [
     ("sim30", "all", "Simulated 30x, chr20:30-32 Mb, 5% duplicates, 40 strand-error hotspots"),
     ("sim12", "all", "Simulated 12x, chr20:30-32 Mb, 5% duplicates, 40 strand-error hotspots"),
     ("plain12", "all", "Simulated 12x, chr20:40-42 Mb, no duplicates or hotspots"),
+    ("slip30", "all", "Simulated 30x, chr20:30-32 Mb, polymerase slippage in homopolymers (--slippage 2e-4)"),
 ]
 truth_window = int(open("real.truth.window.count").read())
 for d, label, title in sets:

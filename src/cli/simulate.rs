@@ -27,6 +27,11 @@ pub(crate) struct Args {
     /// Number of strand-specific recurrent error hotspots.
     #[arg(long, default_value_t = SimOpts::default().strand_error_hotspots)]
     pub strand_errors: usize,
+    /// Polymerase slippage: the chance that a read crossing a homopolymer of 4 bases gains or
+    /// loses one of them, multiplied by 1.6 for each further base (at most 0.3); 2e-4 is about
+    /// what NA12878's reads show. 0: reads without indel errors.
+    #[arg(long, default_value_t = SimOpts::default().slippage)]
+    pub slippage: f64,
     /// Simulate from a region of a real reference instead of a random genome.
     #[arg(long, requires = "region")]
     pub reference: Option<PathBuf>,
@@ -50,6 +55,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
         read_len: a.read_length,
         duplicate_rate: a.duplicates,
         strand_error_hotspots: a.strand_errors,
+        slippage: a.slippage,
         from_reference: a.reference.zip(a.region),
         ..SimOpts::default()
     };

@@ -20,6 +20,9 @@ pub(crate) struct SimOpts {
     pub duplicate_rate: f64,
     /// Number of positions where a third of the forward-strand reads carry the same wrong base.
     pub strand_error_hotspots: usize,
+    /// Chance that a read crossing a homopolymer of 4 bases gains or loses one of them; each
+    /// further base multiplies it by 1.6 (at most 0.3). 0: no indel errors.
+    pub slippage: f64,
     /// Take the sequence from this FASTA region (`chr:from-to`, 1-based) instead of a random one.
     pub from_reference: Option<(PathBuf, String)>,
 }
@@ -37,6 +40,7 @@ impl Default for SimOpts {
             indel_rate: 1.5e-4,
             duplicate_rate: 0.0,
             strand_error_hotspots: 0,
+            slippage: 0.0,
             from_reference: None,
         }
     }
@@ -91,6 +95,13 @@ impl SimOpts {
                 "0 to 0.1 per base",
             );
         }
+        if !(0.0..=0.1).contains(&self.slippage) {
+            return bad(
+                "--slippage",
+                self.slippage.to_string(),
+                "a chance of 0 to 0.1 at a run of 4",
+            );
+        }
         if self.strand_error_hotspots > 100_000 {
             return bad(
                 "--strand-errors",
@@ -128,6 +139,16 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .starts_with("--depth NaN:")
+        );
+        let slip = SimOpts {
+            slippage: 0.5,
+            ..SimOpts::default()
+        };
+        assert!(
+            slip.validate()
+                .unwrap_err()
+                .to_string()
+                .starts_with("--slippage 0.5:")
         );
     }
 }

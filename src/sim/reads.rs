@@ -1,6 +1,6 @@
 //! Paired reads from the haplotypes: fragment lengths from a normal distribution, Illumina-like
 //! qualities that fall along the read, substitutions drawn from each base's quality, optional
-//! PCR duplicates and strand-specific error hotspots.
+//! PCR duplicates, strand-specific error hotspots and polymerase slippage in homopolymers.
 
 use std::path::PathBuf;
 
@@ -27,6 +27,89 @@ struct Piece {
     ref_pos: u64,
     rev: bool,
     hap_start: usize,
+    /// Whether a base was gained or lost in a homopolymer (read offsets no longer follow the
+    /// haplotype's).
+    slipped: bool,
+}
+
+/// Homopolymers shorter than this never slip.
+const MIN_SLIP_RUN: usize = 4;
+/// Each further base of a homopolymer multiplies its slippage rate by this.
+const SLIP_GROWTH: f64 = 1.6;
+/// The most often a homopolymer slips in one read.
+const MAX_SLIP: f64 = 0.3;
+
+/// Chance that a read crossing a homopolymer of `run` bases gains or loses one of them, for a
+/// rate of `rate` at runs of [`MIN_SLIP_RUN`].
+pub(crate) fn slip_chance(run: usize, rate: f64) -> f64 {
+    if run < MIN_SLIP_RUN {
+        return 0.0;
+    }
+    (rate * SLIP_GROWTH.powi((run - MIN_SLIP_RUN) as i32)).min(MAX_SLIP)
+}
+
+/// The read of `l` bases sequenced from haplotype index `from` (rightwards, or leftwards and
+/// reverse-complemented when `rev`), where each homopolymer crossed may gain or lose one base
+/// ([`slip_chance`]). None when the read is left as it is, or would run off the haplotype.
+fn slipped(
+    hap: &Haplotype,
+    from: usize,
+    l: usize,
+    rev: bool,
+    rate: f64,
+    rng: &mut Rng,
+) -> Option<Piece> {
+    let seq = &hap.seq;
+    let step = |i: usize| if rev { i.checked_sub(1) } else { Some(i + 1) };
+    let mut out = Vec::with_capacity(l + 1);
+    let mut slips = 0;
+    let mut i = Some(from);
+    let mut last = from;
+    let mut prev: Option<u8> = None;
+    while out.len() < l {
+        let at = i.filter(|&x| x < seq.len())?;
+        let b = seq[at];
+        if prev != Some(b) {
+            let mut run = 1;
+            let mut j = step(at);
+            while let Some(x) = j.filter(|&x| x < seq.len() && seq[x] == b) {
+                run += 1;
+                j = step(x);
+            }
+            let p = slip_chance(run, rate);
+            if p > 0.0 && rng.chance(p) {
+                slips += 1;
+                if rng.chance(0.5) {
+                    // One base of the run lost.
+                    i = step(at);
+                    prev = Some(b);
+                    continue;
+                }
+                out.push(b);
+            }
+        }
+        out.push(b);
+        out.truncate(l);
+        prev = Some(b);
+        last = at;
+        i = step(at);
+    }
+    if slips == 0 {
+        return None;
+    }
+    let (seq, hap_start) = if rev {
+        out.reverse();
+        (revcomp(&out), last)
+    } else {
+        (out, from)
+    };
+    Some(Piece {
+        seq,
+        ref_pos: u64::from(hap.ref_pos[hap_start]),
+        rev,
+        hap_start,
+        slipped: true,
+    })
 }
 
 /// Writes the read pairs; returns how many.
@@ -51,19 +134,29 @@ pub(crate) fn simulate_pairs(
         let frag =
             (rng.normal(o.insert_mean, o.insert_sd).round() as usize).clamp(l, hap.seq.len());
         let start = rng.below(hap.seq.len() - frag + 1);
-        let left = Piece {
+        let rs = start + frag - l;
+        let (left, right) = if o.slippage > 0.0 {
+            (
+                slipped(hap, start, l, false, o.slippage, rng),
+                slipped(hap, rs + l - 1, l, true, o.slippage, rng),
+            )
+        } else {
+            (None, None)
+        };
+        let left = left.unwrap_or_else(|| Piece {
             seq: hap.seq[start..start + l].to_vec(),
             ref_pos: u64::from(hap.ref_pos[start]),
             rev: false,
             hap_start: start,
-        };
-        let rs = start + frag - l;
-        let right = Piece {
+            slipped: false,
+        });
+        let right = right.unwrap_or_else(|| Piece {
             seq: revcomp(&hap.seq[rs..rs + l]),
             ref_pos: u64::from(hap.ref_pos[rs]),
             rev: true,
             hap_start: rs,
-        };
+            slipped: false,
+        });
         let (first, second) = if rng.chance(0.5) {
             (left, right)
         } else {
@@ -115,7 +208,7 @@ fn sequence(
         }
         qual.push(q);
     }
-    if !p.rev {
+    if !p.rev && !p.slipped {
         let (lo, hi) = (
             hap.ref_pos[p.hap_start] as usize,
             hap.ref_pos[p.hap_start + l - 1] as usize,
@@ -130,4 +223,60 @@ fn sequence(
         }
     }
     (seq, qual)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hap(seq: &[u8]) -> Haplotype {
+        Haplotype {
+            seq: seq.to_vec(),
+            ref_pos: (0..seq.len() as u32).collect(),
+        }
+    }
+
+    #[test]
+    fn slippage_grows_with_the_run_and_is_capped() {
+        assert_eq!(slip_chance(3, 1e-3), 0.0);
+        assert!((slip_chance(4, 2e-4) - 2e-4).abs() < 1e-12);
+        assert!((slip_chance(8, 2e-4) - 2e-4 * 1.6f64.powi(4)).abs() < 1e-12);
+        assert_eq!(slip_chance(40, 2e-4), MAX_SLIP);
+    }
+
+    #[test]
+    fn slipped_reads_gain_or_lose_one_base_of_the_run_and_keep_their_length() {
+        // 40 random-looking bases, 20 A, 40 more.
+        let flank = b"GCTGACGTCAGTCGATGCATGCGTACGATCGTAGCTAGCG";
+        let mut seq = flank.to_vec();
+        seq.extend_from_slice(&[b'A'; 20]);
+        seq.extend_from_slice(flank);
+        let h = hap(&seq);
+        let mut rng = Rng::new(5);
+        let (mut gained, mut lost) = (0, 0);
+        for _ in 0..200 {
+            let Some(p) = slipped(&h, 10, 60, false, 0.05, &mut rng) else {
+                continue;
+            };
+            assert_eq!(p.seq.len(), 60);
+            assert!(p.slipped && !p.rev);
+            let run = p.seq.split(|&b| b != b'A').map(<[u8]>::len).max();
+            match run.unwrap_or(0) as i64 - 20 {
+                1 => gained += 1,
+                -1 => lost += 1,
+                d => panic!("{d} bases gained"),
+            }
+        }
+        assert!(gained > 20 && lost > 20, "{gained} {lost}");
+        // A reverse read ends at `from` and is reverse-complemented.
+        let mut rng = Rng::new(9);
+        let p = (0..100)
+            .find_map(|_| slipped(&h, 99, 60, true, 0.3, &mut rng))
+            .unwrap();
+        assert_eq!(p.seq.len(), 60);
+        assert_eq!(revcomp(&p.seq).last(), Some(&seq[99]));
+        // Without a homopolymer of 4 nothing slips.
+        let plain = hap(flank);
+        assert!(slipped(&plain, 0, 30, false, 0.1, &mut rng).is_none());
+    }
 }
