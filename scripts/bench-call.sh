@@ -122,6 +122,18 @@ print(f"| {d} | {b['tp']} | {b['tp'] - a['tp']} | {b['fp']} | {b['fp'] - a['fp']
 PY
 done
 
+# The same expression with QD from GATK's QUAL, recomputed from zenome's PLs (docs/calling.md).
+{
+  echo
+  echo "### The same, with QD from GATK's QUAL recomputed from the PLs (scripts/hardfilter_gatk_qual.py)"
+  echo
+  echo "| set | result |"
+  echo "|---|---|"
+  for d in sim30 sim12 slip30 plain12; do
+    echo "| $d | $(python3 "$root/scripts/hardfilter_gatk_qual.py" "$d.zenome.vcf.gz" "$d/truth.vcf.gz") |"
+  done
+} >> hardfilter.md
+
 python3 "$root/scripts/bench_call_report.py" . | tee results.md
 cat hardfilter.md | tee -a results.md
 echo | tee -a results.md
