@@ -25,7 +25,7 @@ impl Annotations {
     }
 }
 
-/// The annotations of a site at `pos` from its spanning reads, each with the allele its
+/// The annotations of a site at `pos` from the reads overlapping it, each with the allele its
 /// likelihoods clearly favour (None: no allele).
 pub(crate) fn annotate(pos: i64, reads: &[(Option<&AlnRead>, Option<usize>)]) -> Annotations {
     let mut a = Annotations::default();

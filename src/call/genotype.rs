@@ -243,16 +243,18 @@ pub(crate) fn genotype(
     )
 }
 
-/// Genotypes a site from the reads that span it; None when the best genotype is homozygous
-/// reference or the call is below the minimum QUAL.
+/// Genotypes a site from the reads that overlap it (their span with soft clips aligned), as
+/// GATK marginalises over reads overlapping a variant: a read clipped where a long deletion
+/// starts, or ending inside one, still tells the alleles apart, though it spans neither. None
+/// when the best genotype is homozygous reference or the call is below the minimum QUAL.
 fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts) -> Option<Call> {
     let n_alleles = site.alts.len() + 1;
     let end = site.pos + site.reference.len() as i64;
-    let spanning: Vec<&ReadLik<'_>> = reads
+    let overlapping: Vec<&ReadLik<'_>> = reads
         .iter()
-        .filter(|r| r.span.0 <= site.pos && r.span.1 >= end)
+        .filter(|r| r.span.0 < end && r.span.1 > site.pos)
         .collect();
-    let per_read: Vec<Vec<f64>> = spanning
+    let per_read: Vec<Vec<f64>> = overlapping
         .iter()
         .map(|r| allele_liks(site, r, n_alleles, o.mismapping_cap))
         .collect();
@@ -295,8 +297,8 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
         return None;
     }
     let top = genotypes[best].last().copied().unwrap_or(0);
-    let (ad, strands, favoured) = support(&spanning, &per_read, n_alleles, top, o);
-    let with_allele: Vec<(Option<&AlnRead>, Option<usize>)> = spanning
+    let (ad, strands, favoured) = support(&overlapping, &per_read, n_alleles, top, o);
+    let with_allele: Vec<(Option<&AlnRead>, Option<usize>)> = overlapping
         .iter()
         .zip(&favoured)
         .map(|(r, &a)| (r.aln, a))
@@ -309,7 +311,7 @@ fn genotype_all(site: &Site, reads: &[ReadLik], ploidy: usize, o: &GenotypeOpts)
         gq,
         qual,
         ad,
-        dp: spanning.len() as u32,
+        dp: overlapping.len() as u32,
         fs: strand::fisher_strand(&strands),
         sor: strand::strand_odds_ratio(&strands),
         sb: strands,
