@@ -179,8 +179,9 @@ fn within_cap<'s>(site: &'s Site, reads: &[ReadLik<'_>], ploidy: usize, cap: f64
     })
 }
 
-/// Genotypes a site at `ploidy`; when the genotype leaves alleles unused, they are dropped, the
-/// alleles trimmed of shared trailing bases, and the site genotyped again (GATK does the same).
+/// Genotypes a site at `ploidy`. When the genotype leaves alleles unused, they are dropped, the
+/// alleles trimmed of shared trailing bases, and the site genotyped again (GATK does the same);
+/// then, when the genotype holds several ALTs, each must be plausible on its own among them.
 pub(crate) fn genotype(
     site: &Site,
     reads: &[ReadLik],
@@ -188,31 +189,48 @@ pub(crate) fn genotype(
     o: &GenotypeOpts,
 ) -> Option<Call> {
     let capped = within_cap(site, reads, ploidy, o.mismapping_cap);
-    let site = &capped;
-    let call = genotype_all(site, reads, ploidy, o)?;
-    let mut used: Vec<usize> = (1..=site.alts.len())
-        .filter(|a| call.gt.contains(a))
-        .collect();
-    if used.len() > 1 {
-        // A second ALT must be plausible on its own, as GATK keeps an allele only when its own
-        // confidence reaches a threshold (here the emission threshold, QUAL 10): a stutter
-        // length on two reads beside a homozygous deletion is not one.
-        let theta = if site.is_snp() {
-            o.snp_heterozygosity
-        } else {
-            o.indel_heterozygosity
-        };
-        let conf = allele_confidence(&call.pl, site.alts.len() + 1, ploidy, theta);
-        let best = used
-            .iter()
-            .copied()
-            .max_by(|&a, &b| conf[a].total_cmp(&conf[b]))
-            .unwrap_or(0);
-        used.retain(|&a| a == best || conf[a] >= o.min_qual);
+    let mut site = capped.clone();
+    // The ALTs of `site` as indices of `capped`'s: every reduced site is built from `capped`, so
+    // that its alleles are trimmed once, from the same spelling, however many rounds it took.
+    let mut ids: Vec<usize> = (1..=capped.alts.len()).collect();
+    let mut call = genotype_all(&site, reads, ploidy, o)?;
+    loop {
+        let mut used: Vec<usize> = (1..=site.alts.len())
+            .filter(|a| call.gt.contains(a))
+            .collect();
+        if used.len() > 1 && used.len() == site.alts.len() {
+            // A second ALT must be plausible on its own, as GATK keeps an allele only when its
+            // own confidence reaches a threshold (here the emission threshold, QUAL 10): a
+            // stutter length on two reads beside a homozygous deletion is not one. It is judged
+            // among the alleles the genotype uses: alleles it left unused (lengths of a repeat
+            // that slippage also explains) would otherwise take its reads' evidence with them.
+            let theta = if site.is_snp() {
+                o.snp_heterozygosity
+            } else {
+                o.indel_heterozygosity
+            };
+            let conf = allele_confidence(&call.pl, site.alts.len() + 1, ploidy, theta);
+            let best = used
+                .iter()
+                .copied()
+                .max_by(|&a, &b| conf[a].total_cmp(&conf[b]))
+                .unwrap_or(0);
+            used.retain(|&a| a == best || conf[a] >= o.min_qual);
+        }
+        if used.len() == site.alts.len() {
+            return Some(call);
+        }
+        ids = used.iter().map(|&u| ids[u - 1]).collect();
+        site = std::borrow::Cow::Owned(with_alleles(&capped, &ids));
+        call = genotype_all(&site, reads, ploidy, o)?;
     }
-    if used.len() == site.alts.len() {
-        return Some(call);
-    }
+}
+
+/// `site` with only the ALTs `used` (1-based, ascending), trimmed. A dropped allele's
+/// haplotypes are left out, as `within_cap` leaves out its own: counted as REF, the reads of an
+/// allele the genotype did not use (a stutter length beside a homozygous deletion) would make it
+/// look heterozygous.
+fn with_alleles(site: &Site, used: &[usize]) -> Site {
     let mut alts: Vec<Vec<u8>> = used.iter().map(|&a| site.alts[a - 1].clone()).collect();
     let mut reference = site.reference.clone();
     let pos = allele::trim(site.pos, &mut reference, &mut alts);
@@ -221,26 +239,18 @@ pub(crate) fn genotype(
         .iter()
         .map(|&a| match a {
             0 => 0,
-            // A dropped allele's haplotypes are left out, as `within_cap` leaves out its own:
-            // counted as REF, the reads of an allele the genotype did not use (a stutter
-            // length beside a homozygous deletion) would make it look heterozygous.
             a => used
                 .iter()
                 .position(|&u| u == a)
                 .map_or(usize::MAX, |i| i + 1),
         })
         .collect();
-    genotype_all(
-        &Site {
-            pos,
-            reference,
-            alts,
-            hap_allele,
-        },
-        reads,
-        ploidy,
-        o,
-    )
+    Site {
+        pos,
+        reference,
+        alts,
+        hap_allele,
+    }
 }
 
 /// Genotypes a site from the reads that overlap it (their span with soft clips aligned), as
@@ -492,6 +502,34 @@ mod tests {
         // chr20:10097436, GIAB's 1/2: 2/2 is 5.1 log10 behind, and the second ALT stays.
         let both = allele_confidence(&[386, 323, 456, 78, 0, 51], 3, 2, theta);
         assert!(both[1] > 10.0 && both[2] > 30.0, "{both:?}");
+    }
+
+    #[test]
+    fn a_second_alt_is_judged_among_the_alleles_the_genotype_uses() {
+        // NA12878 chr20:10002458, a run of 11 T: reads show +2 T (13) and +3 T (24). With
+        // slippage modelled, another spelling of +2 explains the +2 reads almost as well; judged
+        // against it, +2 looked absent and the call became 0/1 +3 with AD 10,40.
+        let site = Site {
+            pos: 100,
+            reference: vec![2],
+            alts: vec![vec![2, 3], vec![2, 3, 3], vec![2, 3, 3, 3], vec![2, 3, 2]],
+            hap_allele: vec![0, 1, 2, 3, 4],
+        };
+        let r = |liks: [f64; 5], n: usize| {
+            (0..n).map(move |i| ReadLik {
+                liks: liks.to_vec(),
+                rev: i % 2 == 0,
+                span: (0, 200),
+                aln: None,
+            })
+        };
+        let reads: Vec<ReadLik> = r([-4.0, -2.5, -1.0, -2.5, -1.05], 13)
+            .chain(r([-5.0, -3.5, -2.5, -1.0, -2.55], 24))
+            .chain(r([-1.0, -2.5, -3.5, -4.5, -3.5], 2))
+            .collect();
+        let c = genotype(&site, &reads, 2, &opts()).unwrap();
+        assert_eq!(c.site.alts, vec![vec![2, 3, 3], vec![2, 3, 3, 3]]);
+        assert_eq!(c.gt, vec![1, 2]);
     }
 
     fn read(liks: [f64; 2], rev: bool) -> ReadLik<'static> {
