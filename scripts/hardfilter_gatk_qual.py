@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """GATK's SNP hard filter on a zenome VCF, with QD recomputed from GATK's QUAL.
 
+Diploid biallelic PASS SNP records with numeric AD and PL only.
+
 GATK 4 computes QUAL from an EM estimate of the site's allele frequencies (Dirichlet
 pseudocounts: REF 10, SNP ALT 0.01) and the sample's own expected allele counts, not from a
 fixed heterozygosity prior as zenome does. This script recomputes that QUAL from each PASS
@@ -61,8 +63,14 @@ def main():
             continue
         info = dict(kv.split("=", 1) for kv in r[7].split(";") if "=" in kv)
         fmt = dict(zip(r[8].split(":"), r[9].split(":")))
-        depth = sum(int(x) for x in fmt["AD"].split(","))
-        qual = gatk_qual([int(x) for x in fmt["PL"].split(",")])
+        try:
+            depth = sum(int(x) for x in fmt["AD"].split(","))
+            pl = [int(x) for x in fmt["PL"].split(",")]
+        except (KeyError, ValueError):
+            continue
+        if len(pl) != 3:
+            continue  # diploid biallelic records only
+        qual = gatk_qual(pl)
         qd = qual / depth if depth else float("inf")
         num = lambda k: float(info[k]) if k in info else None
         removed = (

@@ -79,6 +79,9 @@ impl PairHmmBatch {
         del: &[u8],
         gcp: u8,
     ) -> Span {
+        debug_assert!(
+            quals.len() == bases.len() && ins.len() == bases.len() && del.len() == bases.len()
+        );
         let span = Span {
             off: self.bases.len() as u32,
             len: bases.len() as u32,

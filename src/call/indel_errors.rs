@@ -15,6 +15,7 @@
 //! of the run's bases gives 4 to 10 in 10,000.
 
 use crate::backend::GapModel;
+use crate::core::base::N;
 
 /// Longest repeat unit looked for, in bases.
 const MAX_UNIT: usize = 8;
@@ -79,97 +80,204 @@ impl IndelErrors {
         IndelErrors { by_copies: Some(t) }
     }
 
-    /// Insertion and deletion opening qualities of each base of `bases` (appended to `ins` and
-    /// `del`): the gap model's, lowered where the boundary after the base lies in a repeat.
-    pub(crate) fn quals(&self, bases: &[u8], gap: GapModel, ins: &mut Vec<u8>, del: &mut Vec<u8>) {
-        let n = bases.len();
-        let Some(t) = &self.by_copies else {
+    /// The repeat's gap-opening quality at each base of a whole read (for the boundary after
+    /// it; `u8::MAX` at the last base), or None without a model. Computed once per read;
+    /// [`IndelErrors::quals`] takes the part of it that a window scores.
+    pub(crate) fn read_quals(&self, bases: &[u8]) -> Option<Vec<u8>> {
+        let t = self.by_copies.as_ref()?;
+        let copies = repeat_copies(bases);
+        Some(
+            (0..bases.len())
+                .map(|i| {
+                    // Reads past 65,535 bases are measured over their first 65,535.
+                    let c = copies.get(i + 1).copied().unwrap_or(1);
+                    if i + 1 < bases.len() { t[c] } else { u8::MAX }
+                })
+                .collect(),
+        )
+    }
+
+    /// Insertion and deletion opening qualities of read bases `range` (appended to `ins` and
+    /// `del`): the gap model's, lowered where the boundary after the base lies in a repeat of
+    /// the read (`repeat`, from [`IndelErrors::read_quals`]). The range's last base keeps the
+    /// gap model's: the scored read ends there.
+    pub(crate) fn quals(
+        repeat: Option<&[u8]>,
+        range: std::ops::Range<usize>,
+        gap: GapModel,
+        ins: &mut Vec<u8>,
+        del: &mut Vec<u8>,
+    ) {
+        let n = range.len();
+        let Some(q) = repeat else {
             ins.extend(std::iter::repeat_n(gap.ins_qual, n));
             del.extend(std::iter::repeat_n(gap.del_qual, n));
             return;
         };
-        for i in 0..n {
-            // The last base has no boundary after it inside the read.
-            let q = if i + 1 < n {
-                t[repeat_copies(bases, i + 1)]
-            } else {
-                u8::MAX
-            };
+        let last = range.end.saturating_sub(1);
+        for i in range {
+            let q = if i < last { q[i] } else { u8::MAX };
             ins.push(gap.ins_qual.min(q));
             del.push(gap.del_qual.min(q));
         }
     }
 }
 
-/// Copies of the tandem repeat at the boundary before `bases[at]` (capped at [`MAX_COPIES`]):
-/// for the shortest unit that continues across the boundary, the copies on both sides together;
+/// Copies of the tandem repeat at each boundary of `bases`, capped at [`MAX_COPIES`]: entry
+/// `at` (1 to `len - 1`) is for the boundary before `bases[at]`; entries 0 and `len` are 1.
+/// For the shortest unit that continues across the boundary, the copies on both sides together;
 /// otherwise the longer of the shortest repeat ending at the boundary and the shortest one
-/// starting there (1 when neither repeats).
-fn repeat_copies(bases: &[u8], at: usize) -> usize {
-    let mut before = 1;
-    let mut after = 1;
-    let (mut found_before, mut found_after) = (false, false);
-    for unit in 1..=MAX_UNIT {
-        if at < unit || at + unit > bases.len() {
-            break;
+/// starting there (1 when neither repeats), so that both boundaries at a repeat's ends count as
+/// in it (GATK's PCR model counts the one after a repeat as outside). N never repeats.
+/// Linear in the read for each unit length.
+fn repeat_copies(bases: &[u8]) -> Vec<usize> {
+    let n = bases.len().min(u16::MAX as usize);
+    let bases = &bases[..n];
+    let mut out = vec![1usize; n + 1];
+    if n < 2 {
+        return out;
+    }
+    let units = MAX_UNIT.min(n - 1);
+    // For unit u (row u - 1): `ends[j]` = how many consecutive j' <= j have
+    // bases[j'] == bases[j' - u]; `starts[j]` = how many consecutive j' >= j do (0 at n).
+    let mut ends = vec![0u16; units * n];
+    let mut starts = vec![0u16; units * (n + 1)];
+    for u in 1..=units {
+        let e = &mut ends[(u - 1) * n..u * n];
+        let mut run = 0u16;
+        for (j, (&b, &back)) in bases[u..].iter().zip(bases).enumerate() {
+            run = if b < N && b == back { run + 1 } else { 0 };
+            e[j + u] = run;
         }
-        let left = &bases[at - unit..at];
-        let right = &bases[at..at + unit];
-        let back = copies_backward(bases, at, unit);
-        let fwd = copies_forward(bases, at, unit);
-        if left == right {
-            return (back + fwd).min(MAX_COPIES);
-        }
-        if !found_before && back >= 2 {
-            before = back;
-            found_before = true;
-        }
-        if !found_after && fwd >= 2 {
-            after = fwd;
-            found_after = true;
+        let s = &mut starts[(u - 1) * (n + 1)..u * (n + 1)];
+        for j in (u..n).rev() {
+            s[j] = if e[j] > 0 { 1 + s[j + 1] } else { 0 };
         }
     }
-    // Units too long to fit on both sides: still look one way.
-    for unit in 1..=MAX_UNIT {
-        if !found_before && unit <= at && copies_backward(bases, at, unit) >= 2 {
-            before = copies_backward(bases, at, unit);
-            found_before = true;
+    let end = |u: usize, j: usize| ends[(u - 1) * n + j] as usize;
+    let start = |u: usize, j: usize| starts[(u - 1) * (n + 1) + j] as usize;
+    // Whole copies of a unit of `u` bases followed (or preceded) by `run` matching bases; no
+    // division in the common case (no repeat, or a homopolymer).
+    let copies = |run: usize, u: usize| {
+        let c = match (run < u, u) {
+            (true, _) => 1,
+            (false, 1) => 1 + run,
+            _ => 1 + run / u,
+        };
+        c.min(MAX_COPIES)
+    };
+    for (at, slot) in out.iter_mut().enumerate().take(n).skip(1) {
+        let (mut before, mut after) = (None, None);
+        let mut across = None;
+        for u in 1..=units {
+            let (back_fits, fwd_fits) = (u <= at, at + u <= n);
+            if back_fits && fwd_fits && start(u, at) >= u {
+                across = Some(copies(end(u, at - 1), u) + copies(start(u, at + u), u));
+                break;
+            }
+            // The shortest repeat ending at the boundary, and the shortest starting there.
+            if before.is_none() && back_fits && end(u, at - 1) >= u {
+                before = Some(copies(end(u, at - 1), u));
+            }
+            if after.is_none() && fwd_fits && start(u, at + u) >= u {
+                after = Some(copies(start(u, at + u), u));
+            }
         }
-        if !found_after && at + unit <= bases.len() && copies_forward(bases, at, unit) >= 2 {
-            after = copies_forward(bases, at, unit);
-            found_after = true;
-        }
+        *slot = across
+            .unwrap_or_else(|| before.unwrap_or(1).max(after.unwrap_or(1)))
+            .min(MAX_COPIES);
     }
-    before.max(after).min(MAX_COPIES)
-}
-
-/// Whole copies of `bases[at - unit..at]` ending at `at`.
-fn copies_backward(bases: &[u8], at: usize, unit: usize) -> usize {
-    let u = &bases[at - unit..at];
-    let mut c = 1;
-    while c < MAX_COPIES && at >= (c + 1) * unit && &bases[at - (c + 1) * unit..at - c * unit] == u
-    {
-        c += 1;
-    }
-    c
-}
-
-/// Whole copies of `bases[at..at + unit]` starting at `at`.
-fn copies_forward(bases: &[u8], at: usize, unit: usize) -> usize {
-    let u = &bases[at..at + unit];
-    let mut c = 1;
-    while c < MAX_COPIES
-        && at + (c + 1) * unit <= bases.len()
-        && &bases[at + c * unit..at + (c + 1) * unit] == u
-    {
-        c += 1;
-    }
-    c
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::base::encode;
+
+    /// The copies at one boundary, unit by unit as the definition reads (the oracle of the
+    /// linear version; reads of A, C, G and T only).
+    fn copies_at(bases: &[u8], at: usize) -> usize {
+        let back = |u: usize| {
+            let mut c = 1;
+            while at >= (c + 1) * u && bases[at - (c + 1) * u..at - c * u] == bases[at - u..at] {
+                c += 1;
+            }
+            c.min(MAX_COPIES)
+        };
+        let fwd = |u: usize| {
+            let mut c = 1;
+            while at + (c + 1) * u <= bases.len()
+                && bases[at + c * u..at + (c + 1) * u] == bases[at..at + u]
+            {
+                c += 1;
+            }
+            c.min(MAX_COPIES)
+        };
+        for u in 1..=MAX_UNIT {
+            if at < u || at + u > bases.len() {
+                break;
+            }
+            if bases[at - u..at] == bases[at..at + u] {
+                return (back(u) + fwd(u)).min(MAX_COPIES);
+            }
+        }
+        let before = (1..=MAX_UNIT)
+            .filter(|&u| u <= at)
+            .map(back)
+            .find(|&c| c >= 2)
+            .unwrap_or(1);
+        let after = (1..=MAX_UNIT)
+            .filter(|&u| at + u <= bases.len())
+            .map(fwd)
+            .find(|&c| c >= 2)
+            .unwrap_or(1);
+        before.max(after).min(MAX_COPIES)
+    }
+
+    fn repeat_copies_at(bases: &[u8], at: usize) -> usize {
+        repeat_copies(bases)[at]
+    }
+
+    #[test]
+    fn linear_copies_equal_the_definition_on_repetitive_reads() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for _ in 0..2_000 {
+            // Random units repeated a random number of times, with random junk between.
+            let mut read = Vec::new();
+            while read.len() < 150 {
+                let unit: Vec<u8> = (0..1 + next(6)).map(|_| next(4) as u8).collect();
+                for _ in 0..next(50) / unit.len() as u64 + 1 {
+                    read.extend_from_slice(&unit);
+                }
+                read.extend((0..next(4)).map(|_| next(4) as u8));
+            }
+            read.truncate(1 + next(150) as usize);
+            let fast = repeat_copies(&read);
+            for (at, &c) in fast.iter().enumerate().take(read.len()).skip(1) {
+                assert_eq!(c, copies_at(&read, at), "{read:?} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn n_never_repeats() {
+        let n = [N; 12];
+        assert!(repeat_copies(&n).iter().all(|&c| c == 1));
+        assert_eq!(repeat_copies(&[0, 0]), vec![1, 2, 1]);
+        assert_eq!(repeat_copies(&[0]), vec![1, 1]);
+        assert!(repeat_copies(&[]).len() == 1);
+        // A read longer than the counters reach is measured over its start, without a panic.
+        let long = vec![0u8; 70_000];
+        let q = IndelErrors::new(PcrIndelModel::Conservative).read_quals(&long);
+        assert_eq!(q.map(|q| q.len()), Some(70_000));
+    }
 
     #[test]
     fn conservative_table_is_gatks_curve() {
@@ -188,33 +296,41 @@ mod tests {
 
     #[test]
     fn repeats_are_counted_in_copies_of_their_shortest_unit() {
-        let s = b"GCTAAAAAAAAGCT";
+        let s = &b"GCTAAAAAAAAGCT".map(encode);
         // Inside the run of 8 A: 8 copies on both sides of every inner boundary.
-        assert_eq!(repeat_copies(s, 6), 8);
+        assert_eq!(repeat_copies_at(s, 6), 8);
         // At the run's first A (the boundary before it): the run starts here.
-        assert_eq!(repeat_copies(s, 3), 8);
+        assert_eq!(repeat_copies_at(s, 3), 8);
         // Just after the run: it ends here.
-        assert_eq!(repeat_copies(s, 11), 8);
+        assert_eq!(repeat_copies_at(s, 11), 8);
         // Dinucleotide CA x 6.
-        let d = b"GTCACACACACACAGT";
-        assert_eq!(repeat_copies(d, 6), 6);
+        let d = &b"GTCACACACACACAGT".map(encode);
+        assert_eq!(repeat_copies_at(d, 6), 6);
         // No repeat.
-        assert_eq!(repeat_copies(b"ACGTTGCA", 2), 1);
+        assert_eq!(repeat_copies_at(&b"ACGTTGCA".map(encode), 2), 1);
     }
 
     #[test]
     fn quals_follow_the_gap_model_without_a_model_and_drop_in_runs_with_one() {
         let gap = GapModel::default();
-        let s = b"ACGTAAAAAAAAAAAAAAAACGTG";
+        let s = &b"ACGTAAAAAAAAAAAAAAAACGTG".map(encode);
         let (mut i, mut d) = (Vec::new(), Vec::new());
-        IndelErrors::new(PcrIndelModel::None).quals(s, gap, &mut i, &mut d);
+        let none = IndelErrors::new(PcrIndelModel::None).read_quals(s);
+        IndelErrors::quals(none.as_deref(), 0..s.len(), gap, &mut i, &mut d);
         assert!(i.iter().chain(&d).all(|&q| q == 45));
         let (mut i, mut d) = (Vec::new(), Vec::new());
-        IndelErrors::new(PcrIndelModel::Conservative).quals(s, gap, &mut i, &mut d);
+        let rq = IndelErrors::new(PcrIndelModel::Conservative).read_quals(s);
+        IndelErrors::quals(rq.as_deref(), 0..s.len(), gap, &mut i, &mut d);
         assert_eq!(i, d);
         assert_eq!(i.len(), s.len());
         assert_eq!(i[0], 40);
         assert_eq!(i[10], 36); // 16 A: round(41 - e^(16 / 3pi)) = round(35.5)
         assert_eq!(*i.last().unwrap(), 45);
+        // A window's part of the read: its last base keeps the gap model's quality.
+        let (mut i, mut d) = (Vec::new(), Vec::new());
+        IndelErrors::quals(rq.as_deref(), 4..12, gap, &mut i, &mut d);
+        assert_eq!(i.len(), 8);
+        assert!(i[..7].iter().all(|&q| q == 36), "{i:?}");
+        assert_eq!(i[7], 45);
     }
 }

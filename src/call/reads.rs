@@ -71,11 +71,12 @@ impl AlnRead {
         )
     }
 
-    /// Read bases aligned to reference positions `[start, end)`, with their qualities: the read
-    /// clipped to a window (insertions inside the window kept). Soft-clipped ends next to an
-    /// aligned base in the window are kept too, as far as the window reaches: they often hold
-    /// the inserted or rearranged sequence that made the aligner clip.
-    pub(crate) fn clip_to(&self, start: i64, end: i64) -> (Vec<u8>, Vec<u8>) {
+    /// The read clipped to a window: the part of the read (as a range of it) aligned to
+    /// reference positions `[start, end)`, insertions inside the window kept. Soft-clipped ends
+    /// next to an aligned base in the window are kept too, as far as the window reaches: they
+    /// often hold the inserted or rearranged sequence that made the aligner clip. Empty when no
+    /// base is aligned there.
+    pub(crate) fn clip_range(&self, start: i64, end: i64) -> std::ops::Range<usize> {
         let (mut r, mut q) = (self.pos, 0usize);
         let (mut first, mut last) = (None, None);
         let (mut first_aligned, mut last_aligned) = (None, 0usize);
@@ -99,7 +100,7 @@ impl AlnRead {
             }
         }
         let (Some(mut a), Some(mut b)) = (first, last) else {
-            return (Vec::new(), Vec::new());
+            return 0..0;
         };
         if Some(a) == first_aligned {
             a -= a.min((self.pos - start).max(0) as usize);
@@ -107,7 +108,7 @@ impl AlnRead {
         if b == last_aligned {
             b += (self.seq.len() - b).min((end - self.end).max(0) as usize);
         }
-        (self.seq[a..b].to_vec(), self.qual[a..b].to_vec())
+        a..b
     }
 }
 

@@ -133,10 +133,13 @@ fn prepare_windows(
     let lo = (shard.start - w.margin / 2).max(0);
     let hi = (shard.end + w.margin / 2).min(clen);
     let mut windows = Vec::new();
-    let errors = IndelErrors::new(o.pcr_indel);
+    let mut repeats = RepeatQuals {
+        errors: IndelErrors::new(o.pcr_indel),
+        of_read: vec![None; reads.len()],
+    };
     for (a, b) in active::windows(reads, shard.contig, lo, hi, &o.active) {
         let span = ((a - w.pad).max(0), (b + w.pad).min(clen));
-        let win = prepare(shard.contig, reads, (a, b), span, batch, &errors, o)?;
+        let win = prepare(shard.contig, reads, (a, b), span, batch, &mut repeats, o)?;
         if let Some(win) = win {
             windows.push(win);
         }
@@ -188,6 +191,8 @@ fn genotype_windows(
 /// active span (only those can span a site genotyped here).
 struct Clipped {
     seqs: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Each read's part kept, as a range of the read.
+    ranges: Vec<std::ops::Range<usize>>,
     info: Vec<(Scored, bool)>,
 }
 
@@ -199,6 +204,7 @@ fn clip_reads(
 ) -> Clipped {
     let mut c = Clipped {
         seqs: Vec::new(),
+        ranges: Vec::new(),
         info: Vec::new(),
     };
     for (i, r) in reads
@@ -206,9 +212,13 @@ fn clip_reads(
         .enumerate()
         .filter(|(_, r)| r.pos < we && r.end > ws)
     {
-        let (seq, qual) = r.clip_to(ws, we);
-        if seq.len() >= o.window.min_clipped {
-            c.seqs.push((seq, qual));
+        let range = r.clip_range(ws, we);
+        if range.len() >= o.window.min_clipped {
+            c.seqs.push((
+                r.seq[range.clone()].to_vec(),
+                r.qual[range.clone()].to_vec(),
+            ));
+            c.ranges.push(range);
             let scored = Scored {
                 rev: r.rev,
                 span: r.unclipped_span(),
@@ -299,6 +309,22 @@ fn combine_pairs(
     }
 }
 
+/// The repeat gap qualities of the shard's reads, each computed once, when a window first
+/// scores the read (from the whole read, soft clips included).
+struct RepeatQuals {
+    errors: IndelErrors,
+    of_read: Vec<Option<Option<Vec<u8>>>>,
+}
+
+impl RepeatQuals {
+    fn of(&mut self, reads: &[AlnRead], i: usize) -> Option<&[u8]> {
+        let errors = &self.errors;
+        self.of_read[i]
+            .get_or_insert_with(|| errors.read_quals(&reads[i].seq))
+            .as_deref()
+    }
+}
+
 /// Prepares one window: its haplotypes and, for every read reaching into the active span, a
 /// pair-HMM job against each haplotype. None when no haplotype differs from the reference.
 fn prepare(
@@ -307,7 +333,7 @@ fn prepare(
     active: (i64, i64),
     (ws, we): (i64, i64),
     batch: &mut PairHmmBatch,
-    errors: &IndelErrors,
+    repeats: &mut RepeatQuals,
     o: &CallOpts,
 ) -> Result<Option<Window>> {
     let slack = o.window.site_slack;
@@ -336,13 +362,16 @@ fn prepare(
     let first_job = batch.len();
     let mut used = Vec::new();
     let (mut ins, mut del) = (Vec::new(), Vec::new());
-    for ((seq, qual), &(scored, useful)) in clipped.seqs.iter().zip(&clipped.info) {
+    for (((seq, qual), range), &(scored, useful)) in
+        clipped.seqs.iter().zip(&clipped.ranges).zip(&clipped.info)
+    {
         if !useful {
             continue;
         }
         ins.clear();
         del.clear();
-        errors.quals(seq, o.gap, &mut ins, &mut del);
+        let read_quals = repeats.of(reads, scored.read);
+        IndelErrors::quals(read_quals, range.clone(), o.gap, &mut ins, &mut del);
         let r = batch.push_read_gaps(seq, qual, &ins, &del, o.gap.gcp);
         for &h in &hap_spans {
             batch.push_job(r, h);

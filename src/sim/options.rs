@@ -21,7 +21,8 @@ pub(crate) struct SimOpts {
     /// Number of positions where a third of the forward-strand reads carry the same wrong base.
     pub strand_error_hotspots: usize,
     /// Chance that a read crossing a homopolymer of 4 bases gains or loses one of them; each
-    /// further base multiplies it by 1.6 (at most 0.3). 0: no indel errors.
+    /// further base multiplies it by 1.6 (at most 0.3). 0: no indel errors. Forward reads that
+    /// slipped carry no strand-error hotspot (their offsets no longer follow the haplotype).
     pub slippage: f64,
     /// Take the sequence from this FASTA region (`chr:from-to`, 1-based) instead of a random one.
     pub from_reference: Option<(PathBuf, String)>,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::variants::Haplotype;
 use super::{SimOpts, origin};
 use crate::core::Result;
-use crate::core::base::revcomp;
+use crate::core::base::{N, revcomp};
 use crate::core::rng::Rng;
 use crate::io::fasta::Contig;
 use crate::io::fastq;
@@ -38,6 +38,9 @@ const MIN_SLIP_RUN: usize = 4;
 const SLIP_GROWTH: f64 = 1.6;
 /// The most often a homopolymer slips in one read.
 const MAX_SLIP: f64 = 0.3;
+/// Runs are measured up to this length (the chance reaches [`MAX_SLIP`] far sooner); long runs
+/// of one letter in a real reference (N gaps excepted: N never slips) stay cheap.
+const MAX_RUN_SCAN: usize = 128;
 
 /// Chance that a read crossing a homopolymer of `run` bases gains or loses one of them, for a
 /// rate of `rate` at runs of [`MIN_SLIP_RUN`].
@@ -69,23 +72,27 @@ fn slipped(
     while out.len() < l {
         let at = i.filter(|&x| x < seq.len())?;
         let b = seq[at];
-        if prev != Some(b) {
+        if prev != Some(b) && b < N {
             let mut run = 1;
             let mut j = step(at);
-            while let Some(x) = j.filter(|&x| x < seq.len() && seq[x] == b) {
+            while let Some(x) = j.filter(|&x| run < MAX_RUN_SCAN && x < seq.len() && seq[x] == b) {
                 run += 1;
                 j = step(x);
             }
             let p = slip_chance(run, rate);
             if p > 0.0 && rng.chance(p) {
-                slips += 1;
                 if rng.chance(0.5) {
                     // One base of the run lost.
+                    slips += 1;
                     i = step(at);
                     prev = Some(b);
                     continue;
                 }
-                out.push(b);
+                // One gained, unless the read ends there (the kept bases would not change).
+                if out.len() + 2 <= l {
+                    slips += 1;
+                    out.push(b);
+                }
             }
         }
         out.push(b);
@@ -228,6 +235,7 @@ fn sequence(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::base::encode;
 
     fn hap(seq: &[u8]) -> Haplotype {
         Haplotype {
@@ -247,10 +255,10 @@ mod tests {
     #[test]
     fn slipped_reads_gain_or_lose_one_base_of_the_run_and_keep_their_length() {
         // 40 random-looking bases, 20 A, 40 more.
-        let flank = b"GCTGACGTCAGTCGATGCATGCGTACGATCGTAGCTAGCG";
+        let flank = b"GCTGACGTCAGTCGATGCATGCGTACGATCGTAGCTAGCG".map(encode);
         let mut seq = flank.to_vec();
-        seq.extend_from_slice(&[b'A'; 20]);
-        seq.extend_from_slice(flank);
+        seq.extend_from_slice(&[0; 20]);
+        seq.extend_from_slice(&flank);
         let h = hap(&seq);
         let mut rng = Rng::new(5);
         let (mut gained, mut lost) = (0, 0);
@@ -260,7 +268,7 @@ mod tests {
             };
             assert_eq!(p.seq.len(), 60);
             assert!(p.slipped && !p.rev);
-            let run = p.seq.split(|&b| b != b'A').map(<[u8]>::len).max();
+            let run = p.seq.split(|&b| b != 0).map(<[u8]>::len).max();
             match run.unwrap_or(0) as i64 - 20 {
                 1 => gained += 1,
                 -1 => lost += 1,
@@ -276,7 +284,10 @@ mod tests {
         assert_eq!(p.seq.len(), 60);
         assert_eq!(revcomp(&p.seq).last(), Some(&seq[99]));
         // Without a homopolymer of 4 nothing slips.
-        let plain = hap(flank);
+        let plain = hap(&flank);
+        // Nor does a run of N.
+        let gap = hap(&[N; 60]);
+        assert!(slipped(&gap, 0, 30, false, 0.1, &mut rng).is_none());
         assert!(slipped(&plain, 0, 30, false, 0.1, &mut rng).is_none());
     }
 }
