@@ -9,7 +9,8 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             // An option zenome does not know (a bwa mem flag not supported, say): one line
-            // naming it, exit 1. Other usage errors keep clap's message with its usage line.
+            // naming it, exit 1. Other usage errors (a missing argument) keep clap's message with
+            // its usage line.
             if e.kind() == clap::error::ErrorKind::UnknownArgument
                 && let Some(clap::error::ContextValue::String(arg)) =
                     e.get(clap::error::ContextKind::InvalidArg)
@@ -17,6 +18,16 @@ fn main() {
                 eprintln!(
                     "zenome: unsupported option '{arg}' (see zenome --help and the subcommand's --help)"
                 );
+                std::process::exit(1);
+            }
+            // A value the option cannot take: one line naming both, exit 1.
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::InvalidValue | clap::error::ErrorKind::ValueValidation
+            ) {
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                eprintln!("zenome: {}", first.trim_start_matches("error: "));
                 std::process::exit(1);
             }
             let code = if e.use_stderr() { 1 } else { 0 };

@@ -553,8 +553,9 @@ fn slippage_in_a_homopolymer_is_weighed_as_an_error_but_the_same_deletion_elsewh
         "some",
     ]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&bad.stderr)
-            .contains("expected none, hostile, aggressive or conservative")
-    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(
+        "'--pcr-indel-model <MODEL>': 'some': expected none, hostile, aggressive or conservative"
+    ));
 }
