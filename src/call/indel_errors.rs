@@ -144,14 +144,17 @@ fn repeat_copies(bases: &[u8]) -> Vec<usize> {
     let mut starts = vec![0u16; units * (n + 1)];
     for u in 1..=units {
         let e = &mut ends[(u - 1) * n..u * n];
+        // Branch-free: on random sequence the comparisons are unpredictable.
         let mut run = 0u16;
         for (j, (&b, &back)) in bases[u..].iter().zip(bases).enumerate() {
-            run = if b < N && b == back { run + 1 } else { 0 };
+            run = (run + 1) * u16::from((b < N) & (b == back));
             e[j + u] = run;
         }
         let s = &mut starts[(u - 1) * (n + 1)..u * (n + 1)];
+        let mut run = 0u16;
         for j in (u..n).rev() {
-            s[j] = if e[j] > 0 { 1 + s[j + 1] } else { 0 };
+            run = (run + 1) * u16::from(e[j] > 0);
+            s[j] = run;
         }
     }
     let end = |u: usize, j: usize| ends[(u - 1) * n + j] as usize;
