@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::call::CallOpts;
+use crate::call::indel_errors::PcrIndelModel;
 use crate::core::Result;
 use crate::joint::{self, JointConfig};
 use crate::pipeline::joint_inputs::{self, CallFor, JointInputs};
@@ -36,6 +37,10 @@ pub(crate) struct Args {
     /// Sites under this QUAL are not written.
     #[arg(long, default_value_t = CallOpts::default().genotype.min_qual)]
     pub min_qual: f64,
+    /// The indel error model in repeats for the BAM and CRAM inputs, as `call`'s: none,
+    /// hostile, aggressive or conservative.
+    #[arg(long, value_name = "MODEL", default_value_t = CallOpts::default().pcr_indel)]
+    pub pcr_indel_model: PcrIndelModel,
     /// Bases per shard (0: from the number of samples, 10 kb to 1 Mb).
     #[arg(long, default_value_t = 0, hide = true)]
     pub shard_size: i64,
@@ -68,6 +73,7 @@ pub(crate) fn run(a: Args) -> Result<()> {
             regions: &cfg.regions,
             bed: cfg.bed.as_deref(),
             command_line: &cfg.command_line,
+            pcr_indel: a.pcr_indel_model,
         };
         called = joint_inputs::gvcfs_for(cfg.gvcfs.clone(), &call, backend.as_ref(), a.run.quiet)?;
         cfg.gvcfs = called.gvcfs.clone();

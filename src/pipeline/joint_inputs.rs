@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::call_run::{self, CallConfig};
 use crate::backend::Backend;
+use crate::call::indel_errors::PcrIndelModel;
 use crate::core::Result;
 use crate::io::cleanup::TempDir;
 use crate::io::{cram, output, ubam};
@@ -38,6 +39,8 @@ pub(crate) struct CallFor<'a> {
     pub regions: &'a [String],
     pub bed: Option<&'a Path>,
     pub command_line: &'a str,
+    /// The indel error model in repeats.
+    pub pcr_indel: PcrIndelModel,
 }
 
 /// `inputs` as gVCFs: alignment files called (in order, each with all threads), gVCFs kept.
@@ -68,6 +71,7 @@ pub(crate) fn gvcfs_for(
         cfg.regions = call.regions.to_vec();
         cfg.bed = call.bed.map(Path::to_path_buf);
         cfg.gvcf = true;
+        cfg.opts.pcr_indel = call.pcr_indel;
         if !quiet {
             eprintln!("zenome: joint: calling {} into a gVCF", cfg.bam.display());
         }
