@@ -358,37 +358,19 @@ fn a_simulated_trio_shows_its_de_novo_mutations() {
     }
     // Joint on the alignments (a BAM, a CRAM and a gVCF) calls them into gVCFs first and
     // writes the same cohort, leaving nothing behind.
-    let from_alignments = d.join("trio2.vcf.gz");
-    ok(&[
-        "joint",
-        &reference,
-        &aligned[0],
-        &aligned[1],
-        &gvcfs[2],
-        "--pedigree",
-        &ped,
-        "-o",
-        from_alignments.to_str().unwrap(),
-        "-q",
-    ]);
+    let joint_of_alignments = |name: &str, extra: &[&str]| {
+        let out = d.join(name);
+        let mut args = vec!["joint", &reference, &aligned[0], &aligned[1], &gvcfs[2]];
+        args.extend(["--pedigree", &ped, "-o", out.to_str().unwrap(), "-q"]);
+        args.extend_from_slice(extra);
+        ok(&args);
+        out
+    };
+    let from_alignments = joint_of_alignments("trio2.vcf.gz", &[]);
     assert_eq!(vcf_body(&from_alignments), vcf_body(&out));
     // The alignments' calls take the indel error model: without one, indels in repeats keep
     // Q45 gap penalties and some QUAL changes, while the sites and genotypes stay.
-    let constant = d.join("trio3.vcf.gz");
-    ok(&[
-        "joint",
-        &reference,
-        &aligned[0],
-        &aligned[1],
-        &gvcfs[2],
-        "--pedigree",
-        &ped,
-        "--pcr-indel-model",
-        "none",
-        "-o",
-        constant.to_str().unwrap(),
-        "-q",
-    ]);
+    let constant = joint_of_alignments("trio3.vcf.gz", &["--pcr-indel-model", "none"]);
     let sites = |path: &std::path::Path| {
         records(path)
             .1

@@ -12,7 +12,7 @@ type Kmer = u128;
 /// from `reads` (bases, qualities), at most `max_haps` of them.
 pub(crate) fn haplotypes(
     reference: &[u8],
-    reads: &[(Vec<u8>, Vec<u8>)],
+    reads: &[(&[u8], &[u8])],
     max_haps: usize,
     o: &AssemblyOpts,
 ) -> Vec<Vec<u8>> {
@@ -56,7 +56,7 @@ struct Graph<'o> {
 /// repeats a k-mer.
 fn assemble_k(
     reference: &[u8],
-    reads: &[(Vec<u8>, Vec<u8>)],
+    reads: &[(&[u8], &[u8])],
     k: usize,
     max_haps: usize,
     o: &AssemblyOpts,
@@ -278,7 +278,7 @@ mod tests {
         let mut reads = Vec::new();
         for h in [&snp, &del] {
             for start in (0..h.len() - 80).step_by(10) {
-                reads.push((h[start..start + 80].to_vec(), vec![30; 80]));
+                reads.push((&h[start..start + 80], &[30u8; 80][..]));
             }
         }
         let haps = haplotypes(&reference, &reads, 8, &CallOpts::default().assembly);
@@ -297,7 +297,7 @@ mod tests {
         alt[100] = (alt[100] + 1) % 4;
         let haps = haplotypes(
             &reference,
-            &[(alt[50..150].to_vec(), vec![30; 100])],
+            &[(&alt[50..150], &[30u8; 100][..])],
             8,
             &CallOpts::default().assembly,
         );

@@ -189,19 +189,19 @@ fn genotype_windows(
 
 /// Reads clipped to a window: bases and qualities, and for each whether it reaches into the
 /// active span (only those can span a site genotyped here).
-struct Clipped {
-    seqs: Vec<(Vec<u8>, Vec<u8>)>,
+struct Clipped<'a> {
+    seqs: Vec<(&'a [u8], &'a [u8])>,
     /// Each read's part kept, as a range of the read.
     ranges: Vec<std::ops::Range<usize>>,
     info: Vec<(Scored, bool)>,
 }
 
-fn clip_reads(
-    reads: &[AlnRead],
+fn clip_reads<'a>(
+    reads: &'a [AlnRead],
     (ws, we): (i64, i64),
     (ca, cb): (i64, i64),
     o: &CallOpts,
-) -> Clipped {
+) -> Clipped<'a> {
     let mut c = Clipped {
         seqs: Vec::new(),
         ranges: Vec::new(),
@@ -214,10 +214,7 @@ fn clip_reads(
     {
         let range = r.clip_range(ws, we);
         if range.len() >= o.window.min_clipped {
-            c.seqs.push((
-                r.seq[range.clone()].to_vec(),
-                r.qual[range.clone()].to_vec(),
-            ));
+            c.seqs.push((&r.seq[range.clone()], &r.qual[range.clone()]));
             c.ranges.push(range);
             let scored = Scored {
                 rev: r.rev,
@@ -313,15 +310,16 @@ fn combine_pairs(
 /// scores the read (from the whole read, soft clips included).
 struct RepeatQuals {
     errors: IndelErrors,
-    of_read: Vec<Option<Option<Vec<u8>>>>,
+    of_read: Vec<Option<Vec<u8>>>,
 }
 
 impl RepeatQuals {
+    /// None without a model (asking again costs nothing then).
     fn of(&mut self, reads: &[AlnRead], i: usize) -> Option<&[u8]> {
-        let errors = &self.errors;
-        self.of_read[i]
-            .get_or_insert_with(|| errors.read_quals(&reads[i].seq))
-            .as_deref()
+        if self.of_read[i].is_none() {
+            self.of_read[i] = self.errors.read_quals(&reads[i].seq);
+        }
+        self.of_read[i].as_deref()
     }
 }
 
